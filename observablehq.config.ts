@@ -16,6 +16,8 @@ const walk = [
 export default {
   title: "State Space Models, live",
   root: "src",
+  // SSM_OUT lets parallel builds (e.g. two people working at once) write to separate folders.
+  output: process.env.SSM_OUT ?? "dist",
   pages: walk.filter((p) => existsSync(`src${p.path}.md`)),
   pager: true,
   // Offline-safe settings (../shared/TOOLCHAIN.md): no web fonts from elsewhere, no
