@@ -13,11 +13,33 @@ export function fail(fn: string, message: string): never {
 export function toTensor(x: TensorLike, fn: string, arg: string): tf.Tensor {
   if (x instanceof tf.Tensor) return x.dtype === "float32" ? x : tf.cast(x, "float32");
   if (x == null) fail(fn, `${arg} is missing`);
+  if (Array.isArray(x)) {
+    // tfjs does not check nested arrays for ragged rows by default: do it here.
+    const bad = raggedPath(x);
+    if (bad) fail(fn, `${arg} is not a tensor or a rectangular array of numbers (${bad})`);
+  }
   try {
     return tf.tensor(x as number[], undefined, "float32");
   } catch (e) {
     fail(fn, `${arg} is not a tensor or a rectangular array of numbers (${(e as Error).message})`);
   }
+}
+
+/** Where a nested array stops being rectangular (or holds a non-number), or "" if it is fine. */
+function raggedPath(x: unknown[]): string {
+  const shape: number[] = [];
+  for (let y: unknown = x; Array.isArray(y); y = y[0]) shape.push(y.length);
+  const walk = (y: unknown, depth: number, path: string): string => {
+    if (depth === shape.length) return typeof y === "number" ? "" : `entry ${path || "[]"} is ${typeof y}, not a number`;
+    if (!Array.isArray(y)) return `entry ${path} is not an array`;
+    if (y.length !== shape[depth]) return `row ${path || "[]"} has ${y.length} entries, expected ${shape[depth]}`;
+    for (let i = 0; i < y.length; i++) {
+      const r = walk(y[i], depth + 1, `${path}[${i}]`);
+      if (r) return r;
+    }
+    return "";
+  };
+  return walk(x, 0, "");
 }
 
 export function shapeString(shape: number[]): string {
@@ -58,4 +80,34 @@ export function assertInteger(x: unknown, fn: string, arg: string, min: number, 
     fail(fn, `${arg} must be an integer in [${min}, ${max}], got ${String(x)}`);
   }
   return x;
+}
+
+export type ValueRule = "finite" | "positive";
+
+/**
+ * Value checks on several tensors with one small readback (a vector of flags), so that a
+ * GPU backend pays one synchronisation per call, not one per argument. "finite": every
+ * entry finite; "positive": every entry finite and > 0. On failure the offending tensor
+ * is read back to name the first bad entry, e.g. "selectiveScan: delta must be finite
+ * and > 0, but entry 3 is -0.5".
+ */
+export function assertValues(fn: string, checks: [tf.Tensor, string, ValueRule][]): void {
+  if (checks.length === 0) return;
+  const flags = tf.tidy(() =>
+    tf.stack(checks.map(([t, , rule]) => {
+      const ok = rule === "positive" ? tf.logicalAnd(tf.isFinite(t), tf.greater(t, 0)) : tf.isFinite(t);
+      return tf.cast(tf.all(ok), "float32");
+    }))
+  );
+  const ok = flags.dataSync();
+  flags.dispose();
+  checks.forEach(([t, arg, rule], i) => {
+    if (ok[i]) return;
+    const data = t.dataSync();
+    for (let j = 0; j < data.length; j++) {
+      const v = data[j];
+      if (rule === "finite" && !Number.isFinite(v)) fail(fn, `${arg} must be finite, but entry ${j} is ${v}`);
+      if (rule === "positive" && !(Number.isFinite(v) && v > 0)) fail(fn, `${arg} must be finite and > 0, but entry ${j} is ${v}`);
+    }
+  });
 }
