@@ -29,7 +29,7 @@ export interface LinearAttentionOptions {
 function checkQKV(q: TensorLike, k: TensorLike, v: TensorLike, fn: string): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const qt = toTensor(q, fn, "q");
   assertRank(qt, 2, fn, "q", "(l,d_k)");
-  const [l, dk] = qt.shape;
+  const [l, dk] = qt.shape as number[];
   const kt = toTensor(k, fn, "k");
   assertShape(kt, [l, dk], fn, "k", "(l,d_k)");
   const vt = toTensor(v, fn, "v");
@@ -72,7 +72,7 @@ export function softmaxAttentionWeights(q: TensorLike, k: TensorLike, {causal = 
 }
 
 function softmaxWeights(q: tf.Tensor, k: tf.Tensor, causal: boolean): tf.Tensor {
-  const [l, dk] = q.shape;
+  const [l, dk] = q.shape as number[];
   let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dk)); // (l, l)
   if (causal) {
     const lower = tf.linalg.bandPart(tf.ones([l, l]), -1, 0); // (l, l) 1 for s ≤ t
@@ -125,7 +125,7 @@ function features(phi: (x: tf.Tensor) => tf.Tensor, q: tf.Tensor, k: tf.Tensor, 
   for (const [t, name] of [[pq, "φ(q)"], [pk, "φ(k)"]] as [tf.Tensor, string][]) {
     if (!(t instanceof tf.Tensor)) fail(fn, `featureMap must return a tf.Tensor, got ${String(t)}`);
     assertRank(t, 2, fn, `featureMap output ${name}`, "(l,d_k')");
-    assertShape(t, [q.shape[0], pq.shape[1]], fn, `featureMap output ${name}`, "(l,d_k')");
+    assertShape(t, [q.shape[0] as number, pq.shape[1] as number], fn, `featureMap output ${name}`, "(l,d_k')");
   }
   return [tf.cast(pq, "float32"), tf.cast(pk, "float32")];
 }
@@ -181,10 +181,10 @@ export function linearAttentionRecurrent(q: TensorLike, k: TensorLike, v: Tensor
   const {phi, gamma, normalize} = checkOptions(opts, fn);
   return tf.tidy(() => {
     const [qt, kt, vt] = checkQKV(q, k, v, fn);
-    const l = qt.shape[0];
-    const dv = vt.shape[1];
+    const l = qt.shape[0] as number;
+    const dv = vt.shape[1] as number;
     const [pq, pk] = features(phi, qt, kt, fn); // (l, d_k')
-    const dk = pk.shape[1];
+    const dk = pk.shape[1] as number;
     const kv = tf.mul(tf.reshape(pk, [l, dk, 1]), tf.reshape(vt, [l, 1, dv])); // (l, d_k', d_v) φ(k_t)ᵀ v_t
     const S = scanPairs(tf.fill([l, dk, dv], gamma), kv); // (l, d_k', d_v)
     const num = tf.reshape(tf.matMul(tf.reshape(pq, [l, 1, dk]), S), [l, dv]); // (l, d_v)

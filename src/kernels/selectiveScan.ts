@@ -28,13 +28,13 @@ export function selectiveScan(
   return tf.tidy(() => {
     const ut = toTensor(u, fn, "u");
     assertRank(ut, 3, fn, "u", "(b,l,d)");
-    const [nb, l, d] = ut.shape;
+    const [nb, l, d] = ut.shape as number[];
     const deltat = toTensor(delta, fn, "delta");
     assertShape(deltat, [nb, l, d], fn, "delta", "(b,l,d)");
     const At = toTensor(A, fn, "A");
     assertRank(At, 2, fn, "A", "(d,n)");
     assertShape(At, [d, null], fn, "A", "(d,n)");
-    const n = At.shape[1];
+    const n = At.shape[1] as number;
     const Bt = toTensor(B, fn, "B");
     assertShape(Bt, [nb, l, n], fn, "B", "(b,l,n)");
     const Ct = toTensor(C, fn, "C");
