@@ -1,0 +1,242 @@
+// The one place that decides the tfjs backend for the whole site (../shared/DESIGN.md,
+// "Backends"). Order: webgpu → webgl → wasm → cpu; `?backend=` (passed in as `requested`)
+// is tried first. A backend is accepted only after it computes a known small answer
+// (matmul, exp, cumsum) that matches the same numbers computed here in plain JS: a software
+// WebGPU adapter can return zeros while `setBackend` says true (../shared/TOOLCHAIN.md).
+// No DOM: the caller reads the URL. The webgpu and wasm backends are imported lazily, so a
+// page that ends on webgl or cpu never downloads them.
+import * as tf from "@tensorflow/tfjs";
+
+export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendAttempt {
+  /** the backend tried (or, for an invalid request, the name as given) */
+  name: string;
+  ok: boolean;
+  /** why it failed, or what was checked when it succeeded */
+  reason: string;
+  /** wall time of import + init + self-check */
+  ms: number;
+}
+
+export interface BackendReport {
+  /** the backend in use (tf.getBackend()) */
+  name: BackendName;
+  /** what the caller asked for (raw), null for the automatic order */
+  requested: string | null;
+  attempts: BackendAttempt[];
+  /** max relative error of the chosen backend's self-check (0 is exact) */
+  selfCheckError: number;
+  /** true when a backend was requested (valid or not) and another one is in use */
+  fallback: boolean;
+}
+
+export interface InitOptions {
+  /** order to try after the requested one (default BACKENDS); tests use it to stay quick */
+  order?: readonly BackendName[];
+  /** per-attempt limit in ms (default 20000): a backend that hangs counts as failed */
+  timeoutMs?: number;
+}
+
+/** Relative error above which a backend's self-check fails. */
+export const SELF_CHECK_TOLERANCE = 1e-3;
+
+export function isBackendName(x: unknown): x is BackendName {
+  return typeof x === "string" && (BACKENDS as readonly string[]).includes(x);
+}
+
+const memo = new Map<string, Promise<BackendReport>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Chooses and initialises the tfjs backend. Memoized per `requested`: every cell that awaits
+ * it shares one init. Calls with different requests run one after another (the last one
+ * decides the engine's backend).
+ */
+export function initBackend(requested?: string | null, options: InitOptions = {}): Promise<BackendReport> {
+  const raw = requested == null || requested.trim() === "" ? null : requested;
+  const key = `${raw ?? ""}|${(options.order ?? BACKENDS).join(",")}`;
+  let p = memo.get(key);
+  if (!p) {
+    p = queue.then(() => choose(raw, options));
+    queue = p.catch(() => undefined);
+    memo.set(key, p);
+  }
+  return p;
+}
+
+async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000}: InitOptions): Promise<BackendReport> {
+  const attempts: BackendAttempt[] = [];
+  const wanted = raw == null ? null : raw.trim().toLowerCase();
+  let candidates: BackendName[] = [...order];
+  if (wanted != null) {
+    if (isBackendName(wanted)) {
+      candidates = [wanted, ...candidates.filter((b) => b !== wanted)];
+    } else {
+      attempts.push({
+        name: raw!, ok: false, ms: 0,
+        reason: `"${raw}" is not a backend (expected one of ${BACKENDS.join(", ")}); using the automatic order`
+      });
+    }
+  }
+  for (const name of candidates) {
+    const t0 = now();
+    let outcome: {ok: true; error: number} | {ok: false; reason: string};
+    try {
+      outcome = await withTimeout(tryBackend(name), timeoutMs, `no answer within ${timeoutMs / 1000} s`);
+    } catch (e) {
+      outcome = {ok: false, reason: message(e)};
+    }
+    const ms = Math.round(now() - t0);
+    if (outcome.ok) {
+      attempts.push({name, ok: true, ms, reason: `self-check passed (error ${outcome.error.toExponential(1)})`});
+      return {
+        name, requested: raw, attempts, selfCheckError: outcome.error,
+        fallback: wanted != null && wanted !== name
+      };
+    }
+    attempts.push({name, ok: false, ms, reason: outcome.reason});
+    dropBackend(name);
+  }
+  throw new Error(`initBackend: no tfjs backend works here: ${attempts.map((a) => `${a.name}: ${a.reason}`).join("; ")}`);
+}
+
+type Outcome = {ok: true; error: number} | {ok: false; reason: string};
+
+async function tryBackend(name: BackendName): Promise<Outcome> {
+  const pre = await prepare(name);
+  if (pre) return {ok: false, reason: pre};
+  const warnings: string[] = [];
+  let ok: boolean;
+  // tfjs reports a failed init only through console.warn; keep its words as the reason.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(" ")); };
+  try {
+    ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+  } finally {
+    console.warn = warn;
+  }
+  if (!ok || tf.getBackend() !== name) {
+    const detail = warnings.filter((w) => !/^Initialization of backend \w+ failed$/.test(w.trim()))
+      .map((w) => w.split("\n")[0]).join("; ");
+    return {ok: false, reason: `initialisation failed${detail ? `: ${detail}` : ""}`};
+  }
+  const error = await selfCheck();
+  if (!(error <= SELF_CHECK_TOLERANCE)) {
+    return {ok: false, reason: `self-check failed: ${Number.isNaN(error) ? "NaN in the result" : `error ${error.toExponential(1)} > ${SELF_CHECK_TOLERANCE}`}`};
+  }
+  return {ok: true, error};
+}
+
+/** Loads what a backend needs; returns a reason when it cannot run here. */
+async function prepare(name: BackendName): Promise<string | null> {
+  if (name === "webgpu") {
+    const gpu = (globalThis as {navigator?: {gpu?: unknown}}).navigator?.gpu;
+    if (!gpu) return "navigator.gpu is not available (no WebGPU here)";
+    if (!tf.findBackendFactory("webgpu")) await import("@tensorflow/tfjs-backend-webgpu");
+    if (!tf.findBackendFactory("webgpu")) return "the webgpu backend did not register";
+  } else if (name === "webgl") {
+    if (!tf.findBackendFactory("webgl")) return "no WebGL here (the webgl backend is registered only in browsers)";
+  } else if (name === "wasm") {
+    if (!tf.findBackendFactory("wasm")) await loadWasm();
+    if (!tf.findBackendFactory("wasm")) return "the wasm backend did not register";
+  }
+  return null;
+}
+
+interface WasmModule {
+  setWasmPaths(paths: Record<string, string>, usePlatformFetch?: boolean): void;
+}
+
+async function loadWasm(): Promise<void> {
+  // Threads need cross-origin isolation (COOP/COEP) and a worker file we do not ship; the
+  // flag exists once the backend module has been imported.
+  const noThreads = () => tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  if (isNode()) {
+    // Node (unit tests): the package's own Node build finds its .wasm files itself. The
+    // specifier is a variable so that Framework does not bundle the package for the browser.
+    const spec = "@tensorflow/tfjs-backend-wasm";
+    await import(/* @vite-ignore */ spec);
+    noThreads();
+    return;
+  }
+  // Browser: a pre-bundled copy (scripts/wasm-bundle.mjs) with tfjs-core left external, so it
+  // registers on this page's engine; the .wasm files are self-hosted and named here with
+  // import.meta.resolve so that Framework copies them into the build.
+  // @ts-ignore: generated at predev/prebuild time, plain JS without types
+  const wasm = (await import("../assets/generated/tfjs-backend-wasm.js")) as WasmModule;
+  noThreads();
+  wasm.setWasmPaths({
+    "tfjs-backend-wasm.wasm": import.meta.resolve("../assets/generated/tfjs-backend-wasm.wasm"),
+    "tfjs-backend-wasm-simd.wasm": import.meta.resolve("../assets/generated/tfjs-backend-wasm-simd.wasm")
+  });
+}
+
+// The self-check: Y = cumsum(exp(A·X), axis 1), compared with the same thing in JS.
+const CHECK_A = [[1, 2, 0], [0, 1, -1], [0.5, 0, 1]];
+const CHECK_X = [[0.2, -0.1, 0.3], [0.1, 0.4, -0.2], [-0.3, 0.2, 0.1]];
+
+function selfCheckReference(): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    let acc = 0;
+    for (let j = 0; j < 3; j++) {
+      let m = 0;
+      for (let k = 0; k < 3; k++) m += CHECK_A[i][k] * CHECK_X[k][j];
+      acc += Math.exp(m);
+      out.push(acc);
+    }
+  }
+  return out;
+}
+
+/** Runs the self-check on the current backend: max |got − want| / max(1, |want|). */
+export async function selfCheck(): Promise<number> {
+  const y = tf.tidy(() => tf.cumsum(tf.exp(tf.matMul(tf.tensor2d(CHECK_A), tf.tensor2d(CHECK_X))), 1));
+  try {
+    const got = await y.data();
+    const want = selfCheckReference();
+    if (got.length !== want.length) return Infinity;
+    let err = 0;
+    for (let i = 0; i < want.length; i++) {
+      const e = Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i]));
+      if (Number.isNaN(e)) return NaN;
+      err = Math.max(err, e);
+    }
+    return err;
+  } finally {
+    y.dispose();
+  }
+}
+
+function dropBackend(name: BackendName): void {
+  // Free a backend that failed after initialising (a GPU context, say), unless it is cpu.
+  if (name === "cpu") return;
+  try {
+    if (tf.engine().registry[name]) tf.removeBackend(name);
+  } catch {
+    // best effort
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(why)), ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+function isNode(): boolean {
+  const g = globalThis as {process?: {versions?: {node?: string}}; document?: unknown};
+  return typeof g.document === "undefined" && typeof g.process?.versions?.node === "string";
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
