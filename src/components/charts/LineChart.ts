@@ -1,0 +1,155 @@
+// LineChart: several series on linear or log axes, with markers, bands, reference slopes
+// and honest clipping. Non-finite values break the line; values beyond yClip are drawn at
+// the edge; both are counted and reported on svg.issues (and data-issues).
+import * as d3 from "d3";
+import {
+  type ChartSVG, type ScaleType, PALETTE, clipRect, clipValues, computeDomain, createSVG, dashArray, defaultMargin,
+  drawAxis, drawLegend, el, finiteExtent, issueMessages, makeScale, reportIssues, text, textWidth, theme, ticksFor
+} from "./common.js";
+
+export interface LineSeries {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  color?: string;
+  /** true/"dash", "dot", "dashdot" or a raw stroke-dasharray */
+  dash?: boolean | string;
+  /** draw a dot at each point too */
+  points?: boolean;
+  /** line width in px (scaled up in talk style) */
+  width?: number;
+}
+
+export interface LineChartOptions {
+  width: number;
+  height: number;
+  talk?: boolean;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  xType?: ScaleType;
+  yType?: ScaleType;
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  /** symmetric clip level: |y| > yClip is drawn at ±yClip and counted */
+  yClip?: number;
+  legend?: boolean;
+  /** vertical rules */
+  markers?: {x: number; label?: string; color?: string}[];
+  /** shaded x-intervals */
+  bands?: {x0: number; x1: number; label?: string; color?: string}[];
+  /** reference lines y = y0·(x/x0)^slope (straight on log-log axes), e.g. order slopes */
+  refLines?: {slope: number; x0: number; y0: number; label?: string; color?: string}[];
+  /** draw as steps (value held until the next sample) */
+  stepped?: boolean;
+}
+
+export function LineChart(series: LineSeries[], options: LineChartOptions): ChartSVG {
+  const {width, height, talk = false, xLabel, yLabel, xType = "linear", yType = "linear", yClip, legend = series.length > 1, markers = [], bands = [], refLines = [], stepped = false, title} = options;
+  const t = theme(talk);
+  const svg = createSVG(width, height, t, "line-chart");
+  const m = defaultMargin(t, {xLabel: !!xLabel, yLabel: !!yLabel});
+
+  // Clean values: breaks, clipping, counting.
+  let nonFinite = 0, clipped = 0, nonPositiveY = 0, nonPositiveX = 0;
+  const cleaned = series.map((s, i) => {
+    const n = Math.min(s.x.length, s.y.length);
+    const xs = clipValues(Array.prototype.slice.call(s.x, 0, n), {type: xType});
+    const ys = clipValues(Array.prototype.slice.call(s.y, 0, n), {type: yType, clip: yClip});
+    nonFinite += xs.nonFinite + ys.nonFinite;
+    clipped += ys.clipped;
+    nonPositiveY += ys.nonPositive;
+    nonPositiveX += xs.nonPositive;
+    return {s, i, x: xs.values, y: ys.values, color: s.color ?? PALETTE[i % PALETTE.length]};
+  });
+
+  const xDomain = options.xDomain ?? computeDomain(finiteExtent(cleaned.map((c) => c.x), xType), xType, 0);
+  let yExt = finiteExtent(cleaned.map((c) => c.y), yType);
+  if (yClip !== undefined && yExt && clipped > 0) yExt = [Math.max(yExt[0], -yClip), Math.min(yExt[1], yClip)];
+  const yDomain = options.yDomain ?? computeDomain(yExt, yType);
+
+  // Title and legend above the plot.
+  let top = m.top;
+  if (title) {
+    text(svg, title, {x: m.left, y: top + t.titleSize * 0.8, "font-size": t.titleSize, "font-weight": 600, fill: t.text});
+    top += t.titleSize * 1.5;
+  }
+  if (legend && series.length) {
+    const h = drawLegend(svg, t, cleaned.map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
+    top += h + t.fontSize * 0.4;
+  }
+  const x0 = m.left, x1 = Math.max(m.left + 10, width - m.right);
+  const y0 = top, y1 = Math.max(top + 10, height - m.bottom);
+  const x = makeScale(xType, xDomain, [x0, x1]);
+  const y = makeScale(yType, yDomain, [y1, y0]);
+
+  const nx = Math.max(2, Math.round((x1 - x0) / (t.fontSize * 7)));
+  const ny = Math.max(2, Math.round((y1 - y0) / (t.fontSize * 4)));
+  drawAxis(svg, t, {orient: "bottom", scale: x, ticks: ticksFor(xDomain, xType, nx), x0, x1, y0, y1, label: xLabel});
+  drawAxis(svg, t, {orient: "left", scale: y, ticks: ticksFor(yDomain, yType, ny), x0, x1, y0, y1, label: yLabel});
+
+  const clip = clipRect(svg, x0, y0 - 1, x1 - x0, y1 - y0 + 2);
+  const plot = el("g", {"clip-path": clip, class: "ssm-plot"}, svg);
+
+  // Bands (shaded x-intervals) under everything.
+  for (const b of bands) {
+    const a = x(Math.min(b.x0, b.x1)), c = x(Math.max(b.x0, b.x1));
+    if (!Number.isFinite(a) || !Number.isFinite(c)) continue;
+    el("rect", {x: a, y: y0, width: Math.max(0, c - a), height: y1 - y0, fill: b.color ?? t.band, "fill-opacity": 0.15, class: "ssm-band"}, plot);
+    if (b.label) text(svg, b.label, {x: (a + c) / 2, y: y0 + t.fontSize * 1.1, "text-anchor": "middle", fill: t.mutedText, "font-size": t.fontSize});
+  }
+
+  // Reference slopes.
+  for (const r of refLines) {
+    const n = 64;
+    const pts: [number, number][] = [];
+    for (let k = 0; k <= n; k++) {
+      const xv = xType === "log" ? xDomain[0] * (xDomain[1] / xDomain[0]) ** (k / n) : xDomain[0] + (xDomain[1] - xDomain[0]) * k / n;
+      const yv = r.y0 * (xv / r.x0) ** r.slope;
+      if (yv > 0 || yType !== "log") pts.push([x(xv), y(yv)]);
+    }
+    const color = r.color ?? "#888";
+    el("path", {d: d3.line()(pts) ?? "", fill: "none", stroke: color, "stroke-width": t.lineWidth * 0.7, "stroke-dasharray": `${t.lineWidth * 3},${t.lineWidth * 2.5}`, class: "ssm-refline"}, plot);
+    if (r.label) {
+      // Label at the last point inside the plot.
+      const inside = pts.filter(([px, py]) => px >= x0 && px <= x1 && py >= y0 && py <= y1);
+      const p = inside[inside.length - 1];
+      if (p) text(svg, r.label, {x: Math.min(p[0], x1 - textWidth(r.label, t.fontSize)), y: Math.max(p[1] - t.fontSize * 0.5, y0 + t.fontSize), fill: color, "font-size": t.fontSize});
+    }
+  }
+
+  // Series.
+  const curve = stepped ? d3.curveStepAfter : d3.curveLinear;
+  let outside = 0;
+  for (const c of cleaned) {
+    const idx = d3.range(c.x.length);
+    const line = d3.line<number>().defined((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]))
+      .x((i) => x(c.x[i])).y((i) => y(c.y[i])).curve(curve);
+    const lw = c.s.width ? c.s.width * (talk ? 2 : 1) : t.lineWidth;
+    el("path", {
+      d: line(idx) ?? "", fill: "none", stroke: c.color, "stroke-width": lw, "stroke-linejoin": "round", "stroke-linecap": "round",
+      "stroke-dasharray": dashArray(c.s.dash, lw), class: "ssm-series", "data-series": c.s.name
+    }, plot);
+    if (c.s.points) {
+      const g = el("g", {fill: c.color, class: "ssm-points", "data-series": c.s.name}, plot);
+      for (const i of idx) {
+        if (!Number.isFinite(c.x[i]) || !Number.isFinite(c.y[i])) continue;
+        el("circle", {cx: x(c.x[i]), cy: y(c.y[i]), r: t.markerRadius}, g);
+      }
+    }
+    if (options.yDomain) {
+      const [lo, hi] = [Math.min(...options.yDomain), Math.max(...options.yDomain)];
+      for (let i = 0; i < c.y.length; i++) if (Number.isFinite(c.y[i]) && (c.y[i] < lo || c.y[i] > hi)) outside++;
+    }
+  }
+
+  // Vertical rules on top.
+  for (const mk of markers) {
+    const px = x(mk.x);
+    if (!Number.isFinite(px) || px < x0 || px > x1) continue;
+    el("line", {x1: px, x2: px, y1: y0, y2: y1, stroke: mk.color ?? "#666", "stroke-width": t.axisWidth, "stroke-dasharray": `${t.axisWidth * 4},${t.axisWidth * 3}`, class: "ssm-marker"}, svg);
+    if (mk.label) text(svg, mk.label, {x: px + t.fontSize * 0.3, y: y0 + t.fontSize * (bands.some((b) => b.label) ? 2.3 : 1.1), fill: mk.color ?? t.mutedText, "font-size": t.fontSize});
+  }
+
+  return reportIssues(svg, issueMessages({nonFinite, clipped, clip: yClip, nonPositive: nonPositiveX + nonPositiveY, axis: nonPositiveX && !nonPositiveY ? "x" : nonPositiveY && !nonPositiveX ? "y" : "", outside}));
+}

@@ -1,0 +1,313 @@
+// Figure: the frame every figure sits in — a title, the chart, an export menu (PNG 1x/2x/4x,
+// SVG, CSV, JSON, "talk style"), a visible notice of what the chart could not draw, and a
+// caption. PlotlyFigure: the same frame around a plotly chart, with plotly loaded lazily.
+//
+// Talk style re-renders the chart with talk: true (large type, thick lines, white
+// background): on screen as a preview and for every export made while it is on.
+import {
+  type ExportKind, type FigureData, EXPORT_KINDS, MIME, exportFilename, mergeIssues, parseIssuesAttribute, pngScale,
+  standaloneSVG, toCSV, toJSON
+} from "./export.js";
+import {ensureFigureStyle} from "./figureStyle.js";
+
+export type RenderOptions = {width: number; height: number; talk: boolean};
+export type RenderFn = (o: RenderOptions) => SVGSVGElement | HTMLElement;
+
+export interface FigureOptions {
+  width: number;
+  height: number;
+  title?: string;
+  caption?: string | Node;
+  /** the figure's data for CSV/JSON: rows, or several named row arrays (or a function returning either) */
+  data?: FigureData | (() => FigureData);
+  /** file stem of exports; defaults to the title */
+  filename?: string;
+  /** notices from the page, shown under the figure with the chart's own */
+  issues?: string[];
+}
+
+// Talk style survives re-creation (pages wrap figures in resize()).
+const talkState = new Map<string, boolean>();
+
+type Exporter = {
+  /** re-render (or refresh) the on-screen chart; returns chart issues */
+  show: (talk: boolean) => Promise<string[]> | string[];
+  /** produce the export file for an image kind */
+  image: (kind: "png-1" | "png-2" | "png-4" | "svg", talk: boolean) => Promise<Blob>;
+  canImage: () => boolean;
+};
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+const LABELS: Record<ExportKind, string> = {
+  "png-1": "PNG 1×", "png-2": "PNG 2×", "png-4": "PNG 4×", svg: "SVG", csv: "CSV", json: "JSON"
+};
+
+/** Triggers a download of `blob` as `name` through an <a download>. */
+export function downloadBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", {href: url, download: name});
+  a.style.display = "none";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLDivElement) => Exporter): HTMLElement {
+  ensureFigureStyle();
+  const {width, height, title, caption} = options;
+  const stem = options.filename ?? title ?? "figure";
+  const root = h("figure", {class: `ssm-figure ssm-figure-${kind}`, "data-filename": stem});
+  root.style.maxWidth = `${width}px`;
+
+  const toggle = h("button", {type: "button", class: "ssm-export-toggle", "aria-haspopup": "true", "aria-expanded": "false", title: "Export this figure"}, "Export ▾");
+  const menu = h("div", {class: "ssm-export-menu", role: "menu"});
+  menu.hidden = true;
+  const talkBox = h("input", {type: "checkbox", "data-export": "talk"});
+  const talk0 = talkState.get(stem) ?? false;
+  talkBox.checked = talk0;
+  const status = h("div", {class: "ssm-export-status", role: "status", "aria-live": "polite"});
+  const buttons = new Map<ExportKind, HTMLButtonElement>();
+  const group = (label: string, kinds: ExportKind[]) => {
+    const row = h("div", {class: "ssm-export-row"}, h("span", {class: "ssm-export-label"}, label));
+    for (const k of kinds) {
+      const b = h("button", {type: "button", role: "menuitem", "data-export": k}, LABELS[k]);
+      buttons.set(k, b);
+      row.append(b);
+    }
+    return row;
+  };
+  menu.append(
+    group("Image", ["png-1", "png-2", "png-4", "svg"]),
+    group("Data", ["csv", "json"]),
+    h("label", {class: "ssm-export-talk", title: "Large type, thick lines, white background (for slides)"}, talkBox, " talk style"),
+    status
+  );
+  const head = h("div", {class: "ssm-figure-head"},
+    title ? h("div", {class: "ssm-figure-title"}, title) : h("div", {class: "ssm-figure-title"}),
+    h("div", {class: "ssm-export"}, toggle, menu));
+  const chart = h("div", {class: "ssm-figure-chart"});
+  chart.style.width = `${width}px`;
+  chart.style.maxWidth = "100%";
+  const notice = h("div", {class: "ssm-figure-issues", role: "note"});
+  notice.hidden = true;
+  root.append(head, chart, notice);
+  if (caption) root.append(h("figcaption", {class: "ssm-figure-caption"}, caption));
+
+  const exporter = makeExporter(chart);
+  const showIssues = (chartIssues: string[]) => {
+    const all = mergeIssues(options.issues, chartIssues);
+    notice.replaceChildren(...all.map((s) => h("div", {class: "ssm-figure-issue"}, "⚠ ", s)));
+    notice.hidden = all.length === 0;
+    root.toggleAttribute("data-has-issues", all.length > 0);
+  };
+  const show = async (talk: boolean) => {
+    root.toggleAttribute("data-talk", talk);
+    try {
+      showIssues(await exporter.show(talk));
+    } catch (err) {
+      showIssues([`This figure could not be drawn: ${(err as Error).message ?? err}`]);
+    }
+    const noImage = !exporter.canImage();
+    for (const k of ["png-1", "png-2", "png-4", "svg"] as const) buttons.get(k)!.disabled = noImage;
+  };
+  void show(talk0);
+  const hasData = options.data !== undefined;
+  buttons.get("csv")!.disabled = !hasData;
+  buttons.get("json")!.disabled = !hasData;
+
+  const setOpen = (open: boolean) => {
+    menu.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  toggle.addEventListener("click", (e) => { e.stopPropagation(); setOpen(menu.hidden); });
+  menu.addEventListener("click", (e) => e.stopPropagation());
+  const onDoc = () => setOpen(false);
+  const onKey = (e: KeyboardEvent) => { if (e.key === "Escape") setOpen(false); };
+  // Listeners on document are removed once the figure has left it.
+  const observer = new MutationObserver(() => {
+    if (!root.isConnected) { document.removeEventListener("click", onDoc); document.removeEventListener("keydown", onKey); observer.disconnect(); }
+  });
+  queueMicrotask(() => {
+    document.addEventListener("click", onDoc);
+    document.addEventListener("keydown", onKey);
+    observer.observe(document.body, {childList: true, subtree: true});
+  });
+  talkBox.addEventListener("change", () => {
+    talkState.set(stem, talkBox.checked);
+    void show(talkBox.checked);
+  });
+
+  const run = async (k: ExportKind) => {
+    const talk = talkBox.checked;
+    const name = exportFilename(stem, k, {talk});
+    status.textContent = `Preparing ${name} …`;
+    try {
+      let blob: Blob;
+      if (k === "csv" || k === "json") {
+        const d = typeof options.data === "function" ? options.data() : options.data!;
+        blob = new Blob([k === "csv" ? toCSV(d) : toJSON(d)], {type: MIME[k]});
+      } else {
+        blob = await exporter.image(k, talk);
+      }
+      downloadBlob(blob, name);
+      status.textContent = `Saved ${name}`;
+      root.setAttribute("data-last-export", name);
+    } catch (err) {
+      status.textContent = `Export failed: ${(err as Error).message ?? err}`;
+      console.warn(`Figure export (${k}) failed:`, err);
+    }
+  };
+  for (const k of EXPORT_KINDS) buttons.get(k)!.addEventListener("click", () => void run(k));
+  return root;
+}
+
+/** The <svg> of a rendered chart (the element itself or the first one inside it). */
+function chartSVG(node: Element | null): SVGSVGElement | null {
+  if (!node) return null;
+  if (node instanceof SVGSVGElement) return node;
+  return node.querySelector("svg");
+}
+
+function chartIssues(node: Element): string[] {
+  const svg = chartSVG(node);
+  const own = (node as Element & {issues?: string[]}).issues;
+  const inner = svg && svg !== node ? (svg as SVGSVGElement & {issues?: string[]}).issues : undefined;
+  return mergeIssues(own, inner, parseIssuesAttribute(node.getAttribute("data-issues")), svg ? parseIssuesAttribute(svg.getAttribute("data-issues")) : []);
+}
+
+/** Standalone SVG text of a chart at width×height (CSS px), with a white background. */
+export function serializeChart(svg: SVGSVGElement, width: number, height: number, {scale = 1, background = "#ffffff"} = {}): string {
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  clone.removeAttribute("style");
+  clone.removeAttribute("class");
+  if (!clone.getAttribute("viewBox")) clone.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+  bg.setAttribute("x", "0"); bg.setAttribute("y", "0"); bg.setAttribute("width", "100%"); bg.setAttribute("height", "100%");
+  bg.setAttribute("fill", background);
+  bg.setAttribute("class", "ssm-background");
+  clone.insertBefore(bg, clone.firstChild);
+  const markup = new XMLSerializer().serializeToString(clone);
+  return standaloneSVG(markup, {width: width * scale, height: height * scale});
+}
+
+/** Rasterises standalone SVG text to a PNG blob of (width·scale)×(height·scale) px. */
+export async function svgToPNG(svgText: string, width: number, height: number, scale: number): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svgText], {type: MIME.svg}));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("canvas.toBlob returned nothing"))), "image/png"));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * A figure frame around a chart. `render` draws the chart at the given size and style;
+ * it is called again with talk: true for talk-style previews and exports.
+ */
+export function Figure(render: RenderFn, options: FigureOptions): HTMLElement {
+  const {width, height} = options;
+  return frame(options, "svg", (chart) => {
+    let current: SVGSVGElement | HTMLElement | null = null;
+    return {
+      show(talk) {
+        current = render({width, height, talk});
+        chart.replaceChildren(current);
+        return chartIssues(current);
+      },
+      canImage: () => chartSVG(current) !== null,
+      async image(kind, talk) {
+        // Exports are drawn fresh, so they never depend on the page's CSS or state.
+        const node = render({width, height, talk});
+        const svg = chartSVG(node);
+        if (!svg) throw new Error("this figure has no SVG to export");
+        if (kind === "svg") return new Blob([serializeChart(svg, width, height)], {type: MIME.svg});
+        const scale = pngScale(kind);
+        return svgToPNG(serializeChart(svg, width, height, {scale}), width, height, scale);
+      }
+    };
+  });
+}
+
+// ------------------------------------------------------------------ plotly, loaded lazily
+
+export type PlotlySpec = {data: unknown[]; layout?: Record<string, unknown>; config?: Record<string, unknown>};
+type PlotlyModule = typeof import("plotly.js-dist-min");
+
+let plotlyPromise: Promise<PlotlyModule> | null = null;
+/** Loads plotly once, on first use (never on pages without a plotly figure). */
+export function loadPlotly(): Promise<PlotlyModule> {
+  plotlyPromise ??= import("plotly.js-dist-min").then((m) => ((m as unknown as {default?: PlotlyModule}).default ?? m) as PlotlyModule);
+  return plotlyPromise;
+}
+
+const FONT = '-apple-system, BlinkMacSystemFont, "avenir next", avenir, helvetica, "helvetica neue", ubuntu, roboto, noto, "segoe ui", arial, sans-serif';
+
+function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boolean): PlotlySpec {
+  const size = talk ? 20 : 12;
+  const layout: Record<string, unknown> = {
+    width, height, autosize: false, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+    font: {family: FONT, size, color: talk ? "#111" : "#222"},
+    margin: talk ? {l: 80, r: 30, t: 30, b: 70} : {l: 55, r: 20, t: 20, b: 45},
+    ...spec.layout
+  };
+  const config = {displaylogo: false, responsive: false, modeBarButtonsToRemove: ["toImage", "sendDataToCloud"], ...spec.config};
+  return {data: spec.data, layout, config};
+}
+
+/**
+ * A figure frame around a plotly chart (for what SVG charts do poorly: heatmaps with
+ * hover, 3D). `spec` returns plotly's {data, layout, config} for a size and style.
+ * Exports go through Plotly.toImage; CSV/JSON as for Figure.
+ */
+export function PlotlyFigure(spec: (o: RenderOptions) => PlotlySpec, options: FigureOptions): HTMLElement {
+  const {width, height} = options;
+  return frame(options, "plotly", (chart) => {
+    const div = document.createElement("div");
+    div.className = "ssm-plotly";
+    div.style.width = `${width}px`;
+    div.style.height = `${height}px`;
+    div.textContent = "Loading the plotting library …";
+    chart.replaceChildren(div);
+    let ready = false;
+    return {
+      async show(talk) {
+        const Plotly = await loadPlotly();
+        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk);
+        if (!ready) div.textContent = "";
+        await Plotly.react(div, fig.data, fig.layout, fig.config);
+        ready = true;
+        return [];
+      },
+      canImage: () => true,
+      async image(kind, talk) {
+        const Plotly = await loadPlotly();
+        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk);
+        if (kind === "svg") {
+          const url = await Plotly.toImage({data: fig.data, layout: fig.layout}, {format: "svg", width, height});
+          const body = url.slice(url.indexOf(",") + 1);
+          const text = /;base64,/.test(url.slice(0, url.indexOf(",") + 1)) ? atob(body) : decodeURIComponent(body);
+          return new Blob([standaloneSVG(text)], {type: MIME.svg});
+        }
+        const url = await Plotly.toImage({data: fig.data, layout: fig.layout}, {format: "png", width, height, scale: pngScale(kind)});
+        return await (await fetch(url)).blob();
+      }
+    };
+  });
+}

@@ -1,0 +1,197 @@
+// Pure chart logic (the DOM part is checked in the browser tests): clipping and counting,
+// domains, log ticks, tick labels, legend layout, 2x2 eigen-directions.
+import {describe, expect, it} from "vitest";
+import {
+  clipValues, computeDomain, eigen2, finiteExtent, formatTick, issueMessages, legendLayout, linearTicks, logTicks,
+  plottable, powerOfTen, symmetricRadius, theme
+} from "../../src/components/charts/common.js";
+import {colorDomain, matrixShape} from "../../src/components/charts/Heatmap.js";
+import {phaseRadius} from "../../src/components/charts/PhasePortrait.js";
+
+describe("clipValues", () => {
+  it("clipValues(v, {clip}) sets |v| > clip to ±clip and counts them", () => {
+    const r = clipValues([0, 5, -2000, 1e4, 999], {clip: 1000});
+    expect(Array.from(r.values)).toEqual([0, 5, -1000, 1000, 999]);
+    expect(r.clipped).toBe(2);
+    expect(r.nonFinite).toBe(0);
+  });
+  it("clipValues(v) turns NaN and ±∞ into NaN breaks and counts them (not as clipped)", () => {
+    const r = clipValues([1, NaN, Infinity, -Infinity, 2], {clip: 10});
+    expect(r.nonFinite).toBe(3);
+    expect(r.clipped).toBe(0);
+    expect(Number.isNaN(r.values[1]) && Number.isNaN(r.values[2]) && Number.isNaN(r.values[3])).toBe(true);
+  });
+  it("clipValues(v, {type: 'log'}) drops values ≤ 0 and counts them", () => {
+    const r = clipValues([1, 0, -3, 10], {type: "log"});
+    expect(r.nonPositive).toBe(2);
+    expect(Array.from(r.values).filter(Number.isFinite)).toEqual([1, 10]);
+  });
+  it("clipValues(v) without clip leaves finite values alone and does not mutate its input", () => {
+    const v = new Float32Array([1e30, -1e30]);
+    const r = clipValues(v);
+    expect(r.clipped).toBe(0);
+    expect(r.values[0]).toBeCloseTo(1e30, -25);
+    expect(v[0]).toBeCloseTo(1e30, -25);
+  });
+});
+
+describe("issueMessages", () => {
+  it("issueMessages(counts) says what was not drawn faithfully", () => {
+    const m = issueMessages({nonFinite: 4, clipped: 23, clip: 1000, outside: 1});
+    expect(m).toHaveLength(3);
+    expect(m[0]).toMatch(/^4 non-finite values .* not plotted$/);
+    expect(m[1]).toBe("23 points beyond the clip level ±1000 are drawn at the edge");
+    expect(m[2]).toBe("1 point outside the plotted range not shown");
+  });
+  it("issueMessages({}) is empty when everything was drawn", () => {
+    expect(issueMessages({nonFinite: 0, clipped: 0})).toEqual([]);
+  });
+  it("issueMessages({nonPositive}) names the log axis", () => {
+    expect(issueMessages({nonPositive: 1, axis: "y"})).toEqual(["1 value ≤ 0 not plotted on the log y axis"]);
+  });
+});
+
+describe("domains", () => {
+  it("finiteExtent(arrays) ignores non-finite values (and ≤ 0 on log axes)", () => {
+    expect(finiteExtent([[1, NaN, 3], new Float32Array([-2, Infinity])])).toEqual([-2, 3]);
+    expect(finiteExtent([[-1, 0, 0.1, 100]], "log")).toEqual([0.1, 100]);
+    expect(finiteExtent([[NaN]])).toBeUndefined();
+  });
+  it("computeDomain(extent) pads and nices a linear domain, keeping 0 at the edge", () => {
+    const [lo, hi] = computeDomain([0, 0.93]);
+    expect(lo).toBe(0);
+    expect(hi).toBeGreaterThanOrEqual(0.93);
+    expect(hi).toBeLessThanOrEqual(1.2);
+  });
+  it("computeDomain(extent) widens a degenerate extent", () => {
+    const [lo, hi] = computeDomain([2, 2]);
+    expect(lo).toBeLessThan(2);
+    expect(hi).toBeGreaterThan(2);
+    expect(computeDomain([0, 0])).toEqual([-1, 1]);
+  });
+  it("computeDomain(extent, 'log') pads in log space and stays positive", () => {
+    const [lo, hi] = computeDomain([1e-6, 1e-2], "log");
+    expect(lo).toBeGreaterThan(0);
+    expect(lo).toBeLessThan(1e-6);
+    expect(hi).toBeGreaterThan(1e-2);
+  });
+  it("computeDomain(undefined) falls back to a unit domain", () => {
+    expect(computeDomain(undefined)).toEqual([0, 1]);
+    expect(computeDomain(undefined, "log")).toEqual([1, 10]);
+  });
+  it("symmetricRadius(re, im) covers the largest |part| with padding and a minimum", () => {
+    expect(symmetricRadius([[-2, 0.5]], [[1, NaN]], {pad: 0})).toBe(2);
+    expect(symmetricRadius([[0.1]], [[0.1]], {min: 1.15})).toBe(1.15);
+    expect(symmetricRadius([[]], [[]])).toBe(1);
+  });
+  it("plottable(v, type) rejects non-finite values and ≤ 0 on log axes", () => {
+    expect(plottable(1)).toBe(true);
+    expect(plottable(-1)).toBe(true);
+    expect(plottable(-1, "log")).toBe(false);
+    expect(plottable(NaN)).toBe(false);
+  });
+});
+
+describe("ticks", () => {
+  it("logTicks(domain) labels the powers of ten over many decades, thinned to about count", () => {
+    const t = logTicks([1e-8, 1e2], 6);
+    const labelled = t.filter((k) => k.label);
+    expect(labelled.length).toBeGreaterThanOrEqual(4);
+    expect(labelled.length).toBeLessThanOrEqual(7);
+    for (const k of labelled) expect(Math.log10(k.value) % 1).toBeCloseTo(0, 9);
+    expect(labelled.map((k) => k.label)).toContain("10⁻⁸");
+  });
+  it("logTicks(domain) adds 2 and 5 within a few decades", () => {
+    const values = logTicks([1, 100]).map((k) => k.value);
+    expect(values).toEqual(expect.arrayContaining([1, 2, 5, 10, 20, 50, 100]));
+  });
+  it("logTicks(domain) inside one decade falls back to readable linear ticks", () => {
+    const t = logTicks([2, 8]);
+    expect(t.filter((k) => k.label).length).toBeGreaterThanOrEqual(2);
+    expect(t.every((k) => k.value >= 2 && k.value <= 8)).toBe(true);
+  });
+  it("logTicks(domain) of a non-positive domain is empty", () => {
+    expect(logTicks([0, 10])).toEqual([]);
+  });
+  it("linearTicks(domain) are d3's nice ticks", () => {
+    expect(linearTicks([0, 1], 5).map((k) => k.value)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+  it("formatTick(v) is compact and uses a true minus and superscripts", () => {
+    expect(formatTick(0)).toBe("0");
+    expect(formatTick(-0.5)).toBe("−0.5");
+    expect(formatTick(0.1 + 0.2)).toBe("0.3");
+    expect(formatTick(1e-6)).toBe("10⁻⁶");
+    expect(formatTick(2.5e7)).toBe("2.5×10⁷");
+    expect(formatTick(1500)).toBe("1500");
+  });
+  it("powerOfTen(k) writes superscript exponents", () => {
+    expect(powerOfTen(-12)).toBe("10⁻¹²");
+    expect(powerOfTen(3)).toBe("10³");
+  });
+});
+
+describe("layout and theme", () => {
+  it("legendLayout(names, width) wraps items into rows that fit", () => {
+    const {items, height} = legendLayout(["alpha", "beta", "gamma", "delta"], 120, 12, 18);
+    expect(items[0]).toEqual({x: 0, y: 0});
+    expect(items.some((p) => p.y > 0)).toBe(true);
+    expect(height).toBeGreaterThan(18);
+    expect(legendLayout([], 100, 12, 18).height).toBe(0);
+  });
+  it("theme(talk) has larger type and thicker lines than the screen theme", () => {
+    const a = theme(false), b = theme(true);
+    expect(a.fontSize).toBeGreaterThanOrEqual(12);
+    expect(a.fontSize).toBeLessThanOrEqual(13);
+    expect(b.fontSize).toBeGreaterThanOrEqual(18);
+    expect(b.lineWidth).toBeGreaterThan(a.lineWidth);
+    expect(b.background).toBe("#ffffff");
+  });
+});
+
+describe("eigen2", () => {
+  it("eigen2(A) finds the real eigen-directions of a 2x2 matrix", () => {
+    const e = eigen2([[-1, 0], [0, -3]]);
+    expect(e.values.map((v) => v.re).sort((a, b) => a - b)).toEqual([-3, -1]);
+    expect(e.vectors).toHaveLength(2);
+    for (const [k, v] of e.vectors.entries()) {
+      const l = e.values[k].re;
+      const A = [[-1, 0], [0, -3]];
+      expect(A[0][0] * v[0] + A[0][1] * v[1]).toBeCloseTo(l * v[0], 12);
+      expect(A[1][0] * v[0] + A[1][1] * v[1]).toBeCloseTo(l * v[1], 12);
+    }
+  });
+  it("eigen2(A) of a rotation-like A returns complex values and no directions", () => {
+    const e = eigen2([[-0.1, 1], [-1, -0.1]]);
+    expect(e.vectors).toEqual([]);
+    expect(e.values[0].re).toBeCloseTo(-0.1, 12);
+    expect(Math.abs(e.values[0].im)).toBeCloseTo(1, 12);
+  });
+  it("eigen2(A) handles a general real case (A v = λ v)", () => {
+    const A = [[0, 1], [-2, -3]];
+    const e = eigen2(A);
+    e.vectors.forEach((v, k) => {
+      const l = e.values[k].re;
+      expect(A[0][0] * v[0] + A[0][1] * v[1]).toBeCloseTo(l * v[0], 12);
+      expect(A[1][0] * v[0] + A[1][1] * v[1]).toBeCloseTo(l * v[1], 12);
+    });
+  });
+});
+
+describe("heatmap and phase helpers", () => {
+  it("matrixShape(rows) flattens ragged rows, filling gaps with NaN", () => {
+    const m = matrixShape([[1, 2], [3]]);
+    expect(m.rows).toBe(2);
+    expect(m.cols).toBe(2);
+    expect(Array.from(m.values).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(Number.isNaN(m.values[3])).toBe(true);
+  });
+  it("colorDomain(values) is symmetric around 0 for diverging scales, the extent otherwise", () => {
+    expect(colorDomain([-1, 3, NaN])).toEqual([-3, 3]);
+    expect(colorDomain([-1, 3], {diverging: false})).toEqual([-1, 3]);
+    expect(colorDomain([NaN])).toEqual([-1, 1]);
+  });
+  it("phaseRadius(x1, x2) pads the largest |x| and defaults to 1", () => {
+    expect(phaseRadius([0, -2], [1, NaN])).toBeCloseTo(2.3, 12);
+    expect(phaseRadius([], [])).toBe(1);
+  });
+});
