@@ -1,0 +1,128 @@
+// Our KaTeX wrapper. Import it as `tex` in a page (`import {tex} from "./components/tex.js"`)
+// and it replaces Framework's built-in one, which would load KaTeX from a CDN; ```tex fences
+// then render through it too (../shared/TOOLCHAIN.md). The stylesheet with inlined fonts is
+// src/assets/generated/katex.css, imported by src/style.css.
+//
+// Interpolations are LaTeX: tex`\bar A = ${matrixTex(Ab)}` inserts the string as is, so live
+// numbers go through num/matrixTex/vectorTex/complexTex. A bare number is formatted with
+// num(x) (3 significant digits, NaN and ±∞ visible); any other value is inserted as String(v).
+// Never interpolate text typed by a reader (it would be read as LaTeX; KaTeX's `trust` is off).
+//
+// A LaTeX error never throws: the source is shown in red (KaTeX's throwOnError: false) and the
+// element gets the class "ssm-tex-error" with the message in its title.
+import katex from "katex";
+
+export interface TexOptions {
+  macros?: Record<string, string>;
+}
+
+export interface Tex {
+  (strings: TemplateStringsArray, ...values: unknown[]): HTMLElement;
+  /** display mode, in a <div class="ssm-tex-block"> */
+  block(strings: TemplateStringsArray, ...values: unknown[]): HTMLElement;
+  /** a tex with extra KaTeX options (macros) */
+  options(options: TexOptions): Tex;
+}
+
+/** Joins a template's raw strings with its interpolations (numbers through num()). */
+export function texSource(strings: TemplateStringsArray | readonly string[], values: readonly unknown[]): string {
+  const raw = (strings as TemplateStringsArray).raw ?? strings;
+  let s = raw[0];
+  for (let i = 0; i < values.length; i++) s += interpolate(values[i]) + raw[i + 1];
+  return s;
+}
+
+function interpolate(v: unknown): string {
+  return typeof v === "number" ? num(v) : String(v);
+}
+
+/** Renders LaTeX to an HTML string (no DOM needed); errors render in red, never throw. */
+export function texToString(source: string, {displayMode = false, macros}: {displayMode?: boolean} & TexOptions = {}): {html: string; error?: string} {
+  try {
+    return {html: katex.renderToString(source, {displayMode, throwOnError: true, output: "htmlAndMathml", macros: {...macros}})};
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    let html: string;
+    try {
+      html = katex.renderToString(source, {displayMode, throwOnError: false, output: "htmlAndMathml", macros: {...macros}});
+    } catch {
+      html = `<span class="katex-error" style="color:#cc0000">${escapeHtml(source)}</span>`;
+    }
+    return {html, error};
+  }
+}
+
+function make(options: TexOptions): Tex {
+  const render = (displayMode: boolean, strings: TemplateStringsArray, values: unknown[]) => {
+    const root = document.createElement(displayMode ? "div" : "span");
+    root.className = displayMode ? "ssm-tex ssm-tex-block" : "ssm-tex";
+    const {html, error} = texToString(texSource(strings, values), {displayMode, ...options});
+    root.innerHTML = html;
+    if (error != null) {
+      root.classList.add("ssm-tex-error");
+      root.title = error;
+    }
+    return root;
+  };
+  const tex = ((strings: TemplateStringsArray, ...values: unknown[]) => render(false, strings, values)) as Tex;
+  tex.block = (strings: TemplateStringsArray, ...values: unknown[]) => render(true, strings, values);
+  tex.options = (more: TexOptions) => make({...options, ...more, macros: {...options.macros, ...more.macros}});
+  return tex;
+}
+
+export const tex: Tex = make({});
+
+/**
+ * A number as LaTeX with `digits` significant digits, trailing zeros dropped:
+ * 0.1 → 0.1, 1/3 → 0.333, 12345 → 1.23 \times 10^{4}, NaN → \text{NaN}, −∞ → -\infty.
+ */
+export function num(x: number, digits = 3): string {
+  if (Number.isNaN(x)) return "\\text{NaN}";
+  if (x === Infinity) return "\\infty";
+  if (x === -Infinity) return "-\\infty";
+  if (x === 0) return "0";
+  const ax = Math.abs(x);
+  if (Number.isInteger(x) && ax < 1e6) return String(x);
+  if (ax >= 1e-3 && ax < 1e4) {
+    const p = x.toPrecision(digits);
+    if (!p.includes("e")) return trimZeros(p);
+  }
+  const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
+  return `${trimZeros(m)} \\times 10^{${Number(e)}}`;
+}
+
+export interface TexNumberOptions { digits?: number }
+
+/** A matrix (rows of numbers) as a bmatrix. */
+export function matrixTex(M: readonly ArrayLike<number>[], {digits = 3}: TexNumberOptions = {}): string {
+  if (M.length === 0) return "\\begin{bmatrix}\\,\\end{bmatrix}";
+  const rows = M.map((row) => Array.from(row, (x) => num(x, digits)).join(" & "));
+  return `\\begin{bmatrix} ${rows.join(" \\\\ ")} \\end{bmatrix}`;
+}
+
+/** A vector as a column bmatrix (or a row with {column: false}). */
+export function vectorTex(v: ArrayLike<number>, {digits = 3, column = true}: TexNumberOptions & {column?: boolean} = {}): string {
+  const items = Array.from(v, (x) => num(x, digits));
+  if (items.length === 0) return "\\begin{bmatrix}\\,\\end{bmatrix}";
+  return `\\begin{bmatrix} ${items.join(column ? " \\\\ " : " & ")} \\end{bmatrix}`;
+}
+
+/** re + im·i as LaTeX: 0.5 - 0.25i, 2i, -1; NaN parts stay visible. */
+export function complexTex(re: number, im: number, {digits = 3}: TexNumberOptions = {}): string {
+  if (Number.isNaN(re) || Number.isNaN(im)) {
+    return `${num(re, digits)} + ${num(im, digits)}\\,i`;
+  }
+  if (im === 0) return num(re, digits);
+  const mag = Math.abs(im);
+  const imPart = mag === 1 ? "i" : `${num(mag, digits)}${Number.isFinite(mag) ? "" : "\\,"}i`;
+  if (re === 0) return im < 0 ? `-${imPart}` : imPart;
+  return `${num(re, digits)} ${im < 0 ? "-" : "+"} ${imPart}`;
+}
+
+function trimZeros(s: string): string {
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
