@@ -1,0 +1,126 @@
+// Kernel checks in headless Chromium on every tfjs backend (webgl, webgpu, wasm, cpu),
+// independent of the site build: test/browser/kernels-entry.ts is bundled with esbuild
+// (test/browser/kernels-bundle.mjs) into a temp dir and served from there.
+//
+// Each backend must first compute a known small answer (a software WebGPU adapter can
+// return zeros while looking healthy). If it does not, its checks are reported as skipped
+// with the reason, never passed. Accuracy is logged as max abs error / scale per kernel. Tolerances per backend, with scale = max(1, max|expected|):
+//   cpu, wasm     atol 1e-5·scale, rtol 1e-4   (float32 on the CPU, like the Node tests)
+//   webgl, webgpu atol 1e-4·scale, rtol 1e-3   (float32 GPU arithmetic; exp/division are
+//                 not correctly rounded in shaders, and SwiftShader is a software GPU)
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import {rm} from "node:fs/promises";
+import {launch, serve} from "./harness.mjs";
+import {buildPage} from "./kernels-bundle.mjs";
+
+const BACKENDS = ["webgl", "webgpu", "wasm", "cpu"];
+const TOLERANCE = {
+  cpu: {atol: 1e-5, rtol: 1e-4},
+  wasm: {atol: 1e-5, rtol: 1e-4},
+  webgl: {atol: 1e-4, rtol: 1e-3},
+  webgpu: {atol: 1e-4, rtol: 1e-3}
+};
+
+/** Documented gaps (TOOLCHAIN.md): [check name, error text, reason]. Reported as skips. */
+const KNOWN_UNSUPPORTED = {
+  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]]
+};
+
+let dir, server, browser, page;
+const consoleErrors = [];
+const foreign = [];
+const accuracy = {}; // backend -> kernel -> max abs error (for the log)
+
+before(async () => {
+  dir = await buildPage("test/browser/kernels-entry.ts", {title: "kernel checks"});
+  server = await serve(dir);
+  browser = await launch();
+  const context = await browser.newContext();
+  page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname === "127.0.0.1" || u.protocol === "data:" || u.protocol === "blob:") return route.continue();
+    foreign.push(u.href);
+    return route.abort();
+  });
+  await page.goto(`${server.origin}/index.html`, {waitUntil: "load"});
+  await page.waitForFunction(() => window.kernelChecks != null, null, {timeout: 30_000});
+}, {timeout: 120_000});
+
+after(async () => {
+  for (const [backend, kernels] of Object.entries(accuracy)) {
+    console.log(`# accuracy on ${backend}: ` + Object.entries(kernels).map(([k, e]) => `${k} ${e.toExponential(2)}`).join(", "));
+  }
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, {recursive: true, force: true});
+});
+
+/** Max abs/rel error and the worst entry beyond atol·scale + rtol·|expected|. */
+function compare(actual, expected, {atol, rtol}) {
+  assert.equal(actual.length, expected.length, `length ${actual.length} ≠ expected ${expected.length}`);
+  const scale = Math.max(1, ...expected.map(Math.abs));
+  let maxAbs = 0, worst = -1, worstExcess = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    const e = Number.isNaN(err) ? Infinity : err;
+    maxAbs = Math.max(maxAbs, e);
+    const excess = e - (atol * scale + rtol * Math.abs(expected[i]));
+    if (excess > worstExcess) { worstExcess = excess; worst = i; }
+  }
+  return {maxAbs, worst, scale};
+}
+
+describe("kernels in Chromium", () => {
+  for (const backend of BACKENDS) {
+    describe(backend, () => {
+      let accepted = null; // {ok, reason}
+      let names = [];
+      before(async () => {
+        accepted = await page.evaluate((b) => window.kernelChecks.init(b), backend);
+        names = await page.evaluate(() => window.kernelChecks.list());
+      }, {timeout: 120_000});
+
+      test(`${backend} passes the self-check (known small answer)`, (t) => {
+        // A failed self-check is a property of this machine's backend, not of the kernels:
+        // reported as a skip with the reason (and every check below is skipped with it).
+        if (!accepted.ok) return t.skip(`${backend} rejected: ${accepted.reason}`);
+        t.diagnostic(accepted.reason);
+      });
+
+      test(`${backend}: every kernel check agrees with its reference`, {timeout: 600_000}, async (t) => {
+        assert.ok(names.length >= 40, `expected ≥ 40 checks, got ${names.length}`);
+        for (const name of names) {
+          await t.test(name, async (st) => {
+            if (!accepted.ok) return st.skip(`${backend} rejected: ${accepted.reason}`);
+            const known = KNOWN_UNSUPPORTED[backend]?.find(([re]) => re.test(name));
+            let r;
+            try {
+              r = await page.evaluate((n) => window.kernelChecks.run(n), name);
+            } catch (e) {
+              // Only a documented gap of the backend is a skip; any other error fails.
+              if (known && known[1].test(String(e))) return st.skip(`${name} unsupported on ${backend}: ${known[2]}`);
+              throw e;
+            }
+            const tol = TOLERANCE[backend];
+            const {maxAbs, worst, scale} = compare(r.actual, r.expected, tol);
+            const kernel = name.split(" ")[0];
+            accuracy[backend] ??= {};
+            accuracy[backend][kernel] = Math.max(accuracy[backend][kernel] ?? 0, maxAbs / scale);
+            assert.ok(worst < 0, `${backend} ${name}: entry ${worst} is ${r.actual[worst]}, expected ${r.expected[worst]} ` +
+              `(max abs error ${maxAbs.toExponential(3)}, scale ${scale.toFixed(3)}, atol ${tol.atol}·scale, rtol ${tol.rtol})`);
+            assert.equal(r.numTensorsAfter, r.numTensorsBefore, `${name} leaked ${r.numTensorsAfter - r.numTensorsBefore} tensors`);
+          });
+        }
+      });
+    });
+  }
+
+  test("the page made no request to another host and logged no error", () => {
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+});
