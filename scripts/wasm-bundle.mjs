@@ -15,8 +15,16 @@ const dist = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json
 const outDir = join("src", "assets", "generated");
 mkdirSync(outDir, {recursive: true});
 
+const WASM = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm"];
+const entry = `import {FileAttachment} from "observablehq:stdlib";
+export * from "@tensorflow/tfjs-backend-wasm";
+export const wasmFiles = {
+${WASM.map((f) => `  ${JSON.stringify(f)}: FileAttachment(${JSON.stringify(`./${f}`)}).href`).join(",\n")}
+};
+`;
+
 const result = await build({
-  entryPoints: [join(dist, "index.js")],
+  stdin: {contents: entry, resolveDir: process.cwd(), sourcefile: "wasm-entry.js", loader: "js"},
   outfile: join(outDir, "tfjs-backend-wasm.js"),
   bundle: true,
   format: "esm",
@@ -24,13 +32,13 @@ const result = await build({
   target: "es2020",
   minify: true,
   legalComments: "none",
-  external: ["@tensorflow/tfjs-core"],
+  external: ["@tensorflow/tfjs-core", "observablehq:stdlib"],
   define: {"process.env.NODE_ENV": '"production"'},
   logLevel: "warning",
   metafile: true
 });
 // The threaded binary is left out: it needs COOP/COEP headers, and backend.ts turns threads off.
-for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm"]) {
+for (const f of WASM) {
   copyFileSync(join(dist, f), join(outDir, f));
 }
 const bytes = Object.values(result.metafile.outputs).reduce((s, o) => s + o.bytes, 0);

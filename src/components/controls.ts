@@ -184,7 +184,8 @@ function build<T>(key: string, spec: Spec, url: boolean, kind: string, label: st
     const parsed = parseParam(raw, spec);
     value = parsed.value as T;
     if (parsed.error != null && raw != null) {
-      const text = `URL value ${key}=${raw} ignored: ${parsed.error}; using ${w.text ? w.text(value) : formatParam(value as never, spec)}`;
+      const shown = Array.isArray(value) ? value.join(", ") || "none" : w.text ? w.text(value) : formatParam(value as never, spec);
+      const text = `URL value ${key}=${raw} ignored: ${parsed.error}; using ${shown}`;
       warnings.set(key, {key, raw, message: parsed.error, text});
       warningEl = root.appendChild(el("div", {class: "ssm-url-warning", role: "alert"}));
       warningEl.textContent = text;

@@ -148,6 +148,7 @@ async function prepare(name: BackendName): Promise<string | null> {
 
 interface WasmModule {
   setWasmPaths(paths: Record<string, string>, usePlatformFetch?: boolean): void;
+  wasmFiles: Record<string, string>;
 }
 
 async function loadWasm(): Promise<void> {
@@ -163,14 +164,15 @@ async function loadWasm(): Promise<void> {
     return;
   }
   // Browser: a pre-bundled copy (scripts/wasm-bundle.mjs) with tfjs-core left external, so it
-  // registers on this page's engine; the .wasm files are self-hosted and named here with
-  // import.meta.resolve so that Framework copies them into the build.
+  // registers on this page's engine; it also exports the URLs of the self-hosted .wasm files.
   // @ts-ignore: generated at predev/prebuild time, plain JS without types
   const wasm = (await import("../assets/generated/tfjs-backend-wasm.js")) as WasmModule;
   noThreads();
+  // tfjs wants an entry for every binary, the threaded one included, even with threads off:
+  // point it at the SIMD file (never fetched, since WASM_HAS_MULTITHREAD_SUPPORT is false).
   wasm.setWasmPaths({
-    "tfjs-backend-wasm.wasm": import.meta.resolve("../assets/generated/tfjs-backend-wasm.wasm"),
-    "tfjs-backend-wasm-simd.wasm": import.meta.resolve("../assets/generated/tfjs-backend-wasm-simd.wasm")
+    ...wasm.wasmFiles,
+    "tfjs-backend-wasm-threaded-simd.wasm": wasm.wasmFiles["tfjs-backend-wasm-simd.wasm"]
   });
 }
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import * as tf from "@tensorflow/tfjs";
+import {MathBackendCPU} from "@tensorflow/tfjs-backend-cpu";
 import {BACKENDS, initBackend, isBackendName, selfCheck, SELF_CHECK_TOLERANCE} from "../../src/kernels/backend.js";
 
 describe("initBackend", () => {
@@ -46,6 +47,38 @@ describe("initBackend", () => {
     expect(r.selfCheckError).toBeLessThan(SELF_CHECK_TOLERANCE);
     await initBackend("cpu"); // memoized: does not switch back by itself
     await tf.setBackend("cpu");
+  });
+
+  it("a backend that initialises but computes zeros is rejected by the self-check", async () => {
+    // A stand-in for a software WebGPU adapter that returns zeros: the cpu kernels under the
+    // name "webgpu", on a backend whose reads give zeros.
+    class ZeroBackend extends MathBackendCPU {
+      override readSync(dataId: object) {
+        return new Float32Array((super.readSync(dataId) as Float32Array).length);
+      }
+      override async read(dataId: object) {
+        return this.readSync(dataId);
+      }
+    }
+    const g = globalThis as {navigator?: unknown};
+    const hadNavigator = "navigator" in g;
+    const navigator = g.navigator;
+    if (!hadNavigator) Object.defineProperty(g, "navigator", {value: {gpu: {}}, configurable: true});
+    const kernels = tf.getKernelsForBackend("cpu");
+    for (const k of kernels) tf.registerKernel({...k, backendName: "webgpu"});
+    tf.registerBackend("webgpu", () => new ZeroBackend(), 0);
+    try {
+      const r = await initBackend("webgpu", {order: ["cpu"]});
+      expect(r.attempts[0]).toMatchObject({name: "webgpu", ok: false});
+      expect(r.attempts[0].reason).toMatch(/^self-check failed: error 1\.0e\+0 > 0\.001$/);
+      expect(r.name).toBe("cpu");
+      expect(r.fallback).toBe(true);
+      expect(tf.findBackendFactory("webgpu")).toBeNull(); // dropped after failing
+    } finally {
+      for (const k of kernels) tf.unregisterKernel(k.kernelName, "webgpu");
+      if (!hadNavigator) delete g.navigator;
+      else g.navigator = navigator;
+    }
   });
 
   it("selfCheck leaks no tensors", async () => {
