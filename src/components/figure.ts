@@ -2,13 +2,14 @@
 // SVG, CSV, JSON, "talk style"), a visible notice of what the chart could not draw, and a
 // caption. PlotlyFigure: the same frame around a plotly chart, with plotly loaded lazily.
 //
+// CSS: the "Figure frame" section of src/style.css.
+//
 // Talk style re-renders the chart with talk: true (large type, thick lines, white
 // background): on screen as a preview and for every export made while it is on.
 import {
   type ExportKind, type FigureData, EXPORT_KINDS, MIME, exportFilename, mergeIssues, parseIssuesAttribute, pngScale,
   standaloneSVG, toCSV, toJSON
 } from "./export.js";
-import {ensureFigureStyle} from "./figureStyle.js";
 
 export type RenderOptions = {width: number; height: number; talk: boolean};
 export type RenderFn = (o: RenderOptions) => SVGSVGElement | HTMLElement;
@@ -49,18 +50,18 @@ const LABELS: Record<ExportKind, string> = {
 };
 
 /** Triggers a download of `blob` as `name` through an <a download>. */
-export function downloadBlob(blob: Blob, name: string): void {
+export function downloadBlob(blob: Blob, name: string, container: Element = document.body): void {
   const url = URL.createObjectURL(blob);
   const a = h("a", {href: url, download: name});
   a.style.display = "none";
-  document.body.append(a);
+  // Inside the menu, the link's click does not reach the document (which closes menus).
+  container.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
 function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLDivElement) => Exporter): HTMLElement {
-  ensureFigureStyle();
   const {width, height, title, caption} = options;
   const stem = options.filename ?? title ?? "figure";
   const root = h("figure", {class: `ssm-figure ssm-figure-${kind}`, "data-filename": stem});
@@ -156,7 +157,7 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
       } else {
         blob = await exporter.image(k, talk);
       }
-      downloadBlob(blob, name);
+      downloadBlob(blob, name, menu);
       status.textContent = `Saved ${name}`;
       root.setAttribute("data-last-export", name);
     } catch (err) {

@@ -66,7 +66,9 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   const xDomain = options.xDomain ?? computeDomain(finiteExtent(cleaned.map((c) => c.x), xType), xType, 0);
   let yExt = finiteExtent(cleaned.map((c) => c.y), yType);
   if (yClip !== undefined && yExt && clipped > 0) yExt = [Math.max(yExt[0], -yClip), Math.min(yExt[1], yClip)];
-  const yDomain = options.yDomain ?? computeDomain(yExt, yType);
+  let yDomain = options.yDomain ?? computeDomain(yExt, yType);
+  // Clipped points sit exactly on the edge of the plot, not inside a niced margin.
+  if (!options.yDomain && yClip !== undefined && clipped > 0) yDomain = [Math.max(yDomain[0], yType === "log" ? yDomain[0] : -yClip), Math.min(yDomain[1], yClip)];
 
   // Title and legend above the plot.
   let top = m.top;

@@ -214,12 +214,14 @@ export function logTicks(domain: [number, number], count = 6): Tick[] {
   const b = Math.ceil(Math.log10(hi) - 1e-12);
   const decades = b - a;
   const step = Math.max(1, Math.ceil(decades / count));
+  // One style per axis: plain numbers (0.01 … 1000) or all powers of ten.
+  const powers = a < -2 || b > 3;
   const ticks: Tick[] = [];
   const eps = 1e-9;
   const inside = (v: number) => v >= lo * (1 - eps) && v <= hi * (1 + eps);
   for (let k = a; k <= b; k++) {
     const p = 10 ** k;
-    if (inside(p)) ticks.push({value: p, label: (k - a) % step === 0 ? logLabel(k) : "", major: (k - a) % step === 0});
+    if (inside(p)) ticks.push({value: p, label: (k - a) % step === 0 ? logLabel(k, powers) : "", major: (k - a) % step === 0});
     if (decades <= 3) {
       for (const m of [2, 5]) {
         const v = m * p;
@@ -236,9 +238,8 @@ export function logTicks(domain: [number, number], count = 6): Tick[] {
   return ticks.sort((x, y) => x.value - y.value);
 }
 
-function logLabel(k: number): string {
-  if (k >= -2 && k <= 3) return String(10 ** k).replace(/^0\./, "0.");
-  return powerOfTen(k);
+function logLabel(k: number, powers: boolean): string {
+  return powers ? powerOfTen(k) : String(+(10 ** k).toPrecision(6));
 }
 
 /** Ticks for a linear axis: d3's nice ticks, labelled compactly. */
