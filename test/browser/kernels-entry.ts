@@ -133,13 +133,16 @@ async function run(name: string): Promise<{actual: number[]; expected: number[];
   const check = checks.get(name);
   if (!check) throw new Error(`unknown check ${name}`);
   const before = tf.memory().numTensors;
-  const result = tf.tidy(() => {
-    const {actual, expected} = check();
-    return {actual: tf.keep(actual), expected};
+  // The check's inputs are created inside the scope and freed with it; only `actual` is kept.
+  let expected: ArrayLike<number> = [];
+  const actualT = tf.tidy(() => {
+    const r = check();
+    expected = r.expected;
+    return r.actual;
   });
-  const actual = Array.from(await result.actual.data());
-  result.actual.dispose();
-  return {actual, expected: Array.from(result.expected), numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors};
+  const actual = Array.from(await actualT.data());
+  actualT.dispose();
+  return {actual, expected: Array.from(expected), numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors};
 }
 
 (window as any).kernelChecks = {init, run, list: () => [...checks.keys()], tfVersion: tf.version_core};

@@ -1,0 +1,233 @@
+// Benchmark cases shared by the Node runner (cpu, wasm: bench/node.ts) and the browser
+// bundle (webgl, webgpu: bench/browser-entry.ts). Each case prepares its inputs once per
+// size L, then times `run()` with a real readback (await y.data()) and, beside it, a plain
+// JavaScript Float32Array loop computing the same thing (`js()`) in the same process.
+import * as tf from "@tensorflow/tfjs";
+import {linearScan, linearScanLoop} from "../src/kernels/linearScan.js";
+import {selectiveScan, selectiveScanLoop} from "../src/kernels/selectiveScan.js";
+import {linearAttention, linearAttentionLoop, linearAttentionRecurrent, softmaxAttention, softmaxAttentionLoop} from "../src/kernels/attention.js";
+
+type T = tf.Tensor | number[][] | Float32Array;
+/** The LTI kernels of src/kernels/{ssmKernel,causalConv,ssmRecurrent}.ts, when they exist. */
+export interface LtiKernels {
+  ssmKernel?: (Ab: T, Bb: T, C: T, L: number) => tf.Tensor;
+  ssmRecurrent?: (Ab: T, Bb: T, C: T, u: T) => tf.Tensor;
+  causalConvFFT?: (u: T, K: T) => tf.Tensor;
+  causalConvDirect?: (u: T, K: T) => tf.Tensor;
+}
+
+export const SIZES = [256, 1024, 4096, 16384];
+export const SHAPES = {
+  linearScan: "a, b (L, 64)",
+  selectiveScan: "b=1, d=64, n=16",
+  ssmRecurrent: "n=16",
+  ssmKernel: "n=16",
+  causalConvFFT: "u, K (L)",
+  causalConvDirect: "u, K (L)",
+  softmaxAttention: "causal, d_k=d_v=16",
+  linearAttention: "parallel, elu1, d_k=d_v=16",
+  linearAttentionRecurrent: "scan, elu1, d_k=d_v=16"
+};
+/** l² attention matrices: 16384² float32 is 1 GiB per matrix, several alive at once. */
+const ATTENTION_MAX_L = 4096;
+
+export interface Prepared {run(): tf.Tensor; js(): unknown; dispose(): void}
+export interface CaseDef {kernel: string; missing?: string; maxL?: number; prepare(L: number): Prepared}
+
+function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({length: count}, () => lo + (hi - lo) * ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296));
+}
+
+/** A stable 16-state LTI system: rotations with radius 0.95…0.99 (blocks), B̄, C random. */
+function system(n = 16): {Ab: Float32Array; Bb: Float32Array; C: Float32Array; n: number} {
+  const Ab = new Float32Array(n * n);
+  for (let i = 0; i < n; i += 2) {
+    const r = 0.95 + 0.04 * (i / n);
+    const th = 0.1 + i / n;
+    Ab[i * n + i] = r * Math.cos(th); Ab[i * n + i + 1] = -r * Math.sin(th);
+    Ab[(i + 1) * n + i] = r * Math.sin(th); Ab[(i + 1) * n + i + 1] = r * Math.cos(th);
+  }
+  return {Ab, Bb: uniform(n, 91), C: uniform(n, 92), n};
+}
+
+function ltiKernelLoop(Ab: Float32Array, Bb: Float32Array, C: Float32Array, n: number, L: number): Float32Array {
+  const K = new Float32Array(L);
+  let x = Float32Array.from(Bb);
+  let x2 = new Float32Array(n);
+  for (let k = 0; k < L; k++) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += C[i] * x[i];
+    K[k] = acc;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += Ab[i * n + j] * x[j];
+      x2[i] = s;
+    }
+    [x, x2] = [x2, x];
+  }
+  return K;
+}
+
+function ltiRecurrentLoop(Ab: Float32Array, Bb: Float32Array, C: Float32Array, n: number, u: Float32Array): Float32Array {
+  const y = new Float32Array(u.length);
+  let x = new Float32Array(n);
+  let x2 = new Float32Array(n);
+  for (let k = 0; k < u.length; k++) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      let s = Bb[i] * u[k];
+      for (let j = 0; j < n; j++) s += Ab[i * n + j] * x[j];
+      x2[i] = s;
+      acc += C[i] * s;
+    }
+    y[k] = acc;
+    [x, x2] = [x2, x];
+  }
+  return y;
+}
+
+function convLoop(u: Float32Array, K: Float32Array): Float32Array {
+  const y = new Float32Array(u.length);
+  for (let k = 0; k < u.length; k++) {
+    let acc = 0;
+    for (let j = 0; j <= k; j++) acc += K[j] * u[k - j];
+    y[k] = acc;
+  }
+  return y;
+}
+
+const elu1 = (x: Float32Array) => x.map((v) => (v > 0 ? v + 1 : Math.exp(v)));
+
+/** Wraps a set of input tensors: run(), the JS baseline, and dispose(). */
+function prepared(inputs: tf.Tensor[], run: () => tf.Tensor, js: () => unknown): Prepared {
+  return {run, js, dispose: () => tf.dispose(inputs)};
+}
+
+export function cases(lti: LtiKernels): CaseDef[] {
+  const sys = system();
+  const ltiCase = (kernel: keyof LtiKernels, prepare: (f: any, L: number) => Prepared): CaseDef => {
+    const f = lti[kernel];
+    return f ? {kernel, prepare: (L) => prepare(f, L)} : {kernel, missing: `src/kernels does not export ${kernel}`, prepare: () => { throw new Error("missing"); }};
+  };
+  return [
+    {kernel: "linearScan", prepare(L) {
+      const m = 64;
+      const a = uniform(L * m, 1, 0.5, 1);
+      const b = uniform(L * m, 2);
+      const at = tf.tensor(a, [L, m]);
+      const bt = tf.tensor(b, [L, m]);
+      return prepared([at, bt], () => linearScan(at, bt), () => linearScanLoop(a, b, L));
+    }},
+    {kernel: "selectiveScan", prepare(L) {
+      const [nb, d, n] = [1, 64, 16];
+      const u = uniform(nb * L * d, 3);
+      const delta = uniform(nb * L * d, 4, 0.001, 0.1);
+      const A = Float32Array.from({length: d * n}, (_, i) => -(1 + (i % n)));
+      const B = uniform(nb * L * n, 5);
+      const C = uniform(nb * L * n, 6);
+      const D = uniform(d, 7);
+      const ts = [tf.tensor(u, [nb, L, d]), tf.tensor(delta, [nb, L, d]), tf.tensor(A, [d, n]), tf.tensor(B, [nb, L, n]), tf.tensor(C, [nb, L, n]), tf.tensor(D)];
+      return prepared(ts, () => selectiveScan(ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]),
+        () => selectiveScanLoop(u, delta, A, B, C, D, nb, L, d, n));
+    }},
+    ltiCase("ssmRecurrent", (f, L) => {
+      const u = uniform(L, 8);
+      const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n]), tf.tensor(u)];
+      return prepared(ts, () => f(ts[0], ts[1], ts[2], ts[3]), () => ltiRecurrentLoop(sys.Ab, sys.Bb, sys.C, sys.n, u));
+    }),
+    ltiCase("ssmKernel", (f, L) => {
+      const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n])];
+      return prepared(ts, () => f(ts[0], ts[1], ts[2], L), () => ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L));
+    }),
+    ...(["causalConvFFT", "causalConvDirect"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
+      const u = uniform(L, 9);
+      const K = ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L);
+      const ts = [tf.tensor(u), tf.tensor(K)];
+      return prepared(ts, () => f(ts[0], ts[1]), () => convLoop(u, K));
+    })),
+    {kernel: "softmaxAttention", maxL: ATTENTION_MAX_L, prepare(L) {
+      const d = 16;
+      const [q, k, v] = [uniform(L * d, 10), uniform(L * d, 11), uniform(L * d, 12)];
+      const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
+      return prepared(ts, () => softmaxAttention(ts[0], ts[1], ts[2]), () => softmaxAttentionLoop(q, k, v, L, d, d));
+    }},
+    ...(["linearAttention", "linearAttentionRecurrent"] as const).map((kernel): CaseDef => ({
+      kernel, maxL: kernel === "linearAttention" ? ATTENTION_MAX_L : undefined, prepare(L) {
+        const d = 16;
+        const [q, k, v] = [uniform(L * d, 13), uniform(L * d, 14), uniform(L * d, 15)];
+        const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
+        const f = kernel === "linearAttention" ? linearAttention : linearAttentionRecurrent;
+        return prepared(ts, () => f(ts[0], ts[1], ts[2], {decay: 0.99}),
+          () => linearAttentionLoop(elu1(q), elu1(k), v, L, d, d, 0.99, "sum"));
+      }
+    }))
+  ];
+}
+
+export interface Timing {ms: number; reps: number; firstMs: number}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Median time of run() + await data(), after one untimed warm-up call (shader compiles,
+ * uploads). Repeats up to maxReps times or until budgetMs is spent (at least once).
+ */
+export async function timeKernel(p: Prepared, {budgetMs = 1500, maxReps = 7} = {}): Promise<Timing> {
+  let t0 = performance.now();
+  let y = p.run();
+  await y.data();
+  y.dispose();
+  const firstMs = performance.now() - t0;
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < maxReps && (times.length === 0 || performance.now() - start < budgetMs)) {
+    t0 = performance.now();
+    y = p.run();
+    await y.data();
+    y.dispose();
+    times.push(performance.now() - t0);
+  }
+  return {ms: median(times), reps: times.length, firstMs};
+}
+
+/** Median time of the plain JavaScript loop, same budget rules (no warm-up beyond the first). */
+export function timeJs(p: Prepared, {budgetMs = 1000, maxReps = 5} = {}): Timing {
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < maxReps && (times.length === 0 || performance.now() - start < budgetMs)) {
+    const t0 = performance.now();
+    p.js();
+    times.push(performance.now() - t0);
+  }
+  return {ms: median(times), reps: times.length, firstMs: times[0]};
+}
+
+export interface Cell {
+  kernel: string; shape: string; backend: string; L: number;
+  ms: number | null; reps: number; firstMs: number | null; jsMs: number | null; note?: string;
+}
+
+/** One (kernel, L) cell on the current backend; the JS loop is timed only when withJs. */
+export async function benchCell(def: CaseDef, L: number, backend: string, withJs: boolean): Promise<Cell> {
+  const base = {kernel: def.kernel, shape: SHAPES[def.kernel as keyof typeof SHAPES] ?? "", backend, L};
+  if (def.missing) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: def.missing};
+  if (def.maxL && L > def.maxL) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: `not run above L=${def.maxL}: O(L²) memory (${((L * L * 4) / 2 ** 30).toFixed(0)} GiB per l×l matrix)`};
+  const p = def.prepare(L);
+  try {
+    let jsMs: number | null = null;
+    if (withJs) jsMs = timeJs(p).ms;
+    try {
+      const t = await timeKernel(p);
+      return {...base, ms: t.ms, reps: t.reps, firstMs: t.firstMs, jsMs};
+    } catch (e) {
+      return {...base, ms: null, reps: 0, firstMs: null, jsMs, note: `error: ${(e as Error).message.slice(0, 120)}`};
+    }
+  } finally {
+    p.dispose();
+  }
+}

@@ -1,0 +1,118 @@
+// `npm run bench`: times every contract kernel at L ∈ {256, 1024, 4096, 16384} on cpu and
+// wasm (Node, via tsx) and on webgl and webgpu (headless Chromium, esbuild bundle), beside a
+// plain JavaScript Float32Array loop in the same process. Prints a table and writes
+// bench/results/latest.json. Numbers, never assertions.
+//   node bench/run.mjs [--quick] [--only=cpu,webgl]
+// A cell slower than BENCH_CAP_MS per call (default 3000; or whose first call, with shader
+// compiles, takes 4x that) stops the larger sizes of that kernel on that backend; attention is not run above L = 4096 (l² memory).
+import {spawnSync} from "node:child_process";
+import {mkdirSync, writeFileSync} from "node:fs";
+import {rm} from "node:fs/promises";
+import {cpus, totalmem} from "node:os";
+import {launch, serve} from "../test/browser/harness.mjs";
+import {ROOT, buildPage} from "../test/browser/kernels-bundle.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const SIZES = quick ? [256, 1024] : [256, 1024, 4096, 16384];
+const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 3000);
+const want = (b) => !only || only.includes(b);
+const started = Date.now();
+const cells = [];
+const notes = [];
+
+// ---- Node: cpu and wasm, one child process each (the JS loop is timed in the cpu run)
+for (const backend of ["cpu", "wasm"].filter(want)) {
+  console.error(`# ${backend} (Node ${process.version})`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/node.ts", backend, ...(backend === "cpu" || !want("cpu") ? ["--js"] : []), ...(quick ? ["--quick"] : [])],
+    {cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26, env: {...process.env, BENCH_CAP_MS: String(CAP_MS)}});
+  if (r.status !== 0) { notes.push(`${backend}: runner failed (exit ${r.status})`); continue; }
+  for (const c of JSON.parse(r.stdout)) cells.push({...c, env: "node"});
+}
+
+// ---- Chromium: webgl and webgpu (software: SwiftShader), one page per backend
+const gpuBackends = ["webgl", "webgpu"].filter(want);
+if (gpuBackends.length) {
+  const dir = await buildPage("bench/browser-entry.ts", {title: "bench"});
+  const server = await serve(dir);
+  const browser = await launch();
+  try {
+    let jsDone = false;
+    for (const backend of gpuBackends) {
+      console.error(`# ${backend} (Chromium ${browser.version()})`);
+      const page = await browser.newPage();
+      page.setDefaultTimeout(300_000);
+      await page.goto(`${server.origin}/index.html`);
+      await page.waitForFunction(() => window.bench != null);
+      const init = await page.evaluate((b) => window.bench.init(b), backend);
+      if (!init.ok) {
+        notes.push(`${backend}: rejected (${init.reason}); no numbers`);
+        console.error(`  ${backend} rejected: ${init.reason}`);
+        await page.close();
+        continue;
+      }
+      for (const kernel of await page.evaluate(() => window.bench.kernels())) {
+        let stop = "";
+        for (const L of SIZES) {
+          let cell;
+          if (stop) cell = {kernel, backend, L, ms: null, reps: 0, firstMs: null, jsMs: null, note: stop};
+          else {
+            try {
+              cell = await page.evaluate(([k, l, js]) => window.bench.cell(k, l, js), [kernel, L, !jsDone]);
+            } catch (e) {
+              cell = {kernel, backend, L, ms: null, reps: 0, firstMs: null, jsMs: null, note: `error: ${String(e.message).split("\n")[0].slice(0, 120)}`};
+            }
+          }
+          cells.push({...cell, env: "chromium"});
+          console.error(`  ${backend.padEnd(6)} ${kernel.padEnd(24)} L=${String(L).padEnd(5)} ${cell.ms == null ? "—" : cell.ms.toFixed(2) + " ms"}` +
+            `${cell.jsMs != null ? ` (JS ${cell.jsMs.toFixed(2)} ms)` : ""}${cell.note ? ` ${cell.note}` : ""}`);
+          if (!stop && cell.ms != null && (cell.ms > CAP_MS || cell.firstMs > 4 * CAP_MS)) stop = `skipped: L=${L} already took ${(cell.ms / 1000).toFixed(1)} s per call (first call ${(cell.firstMs / 1000).toFixed(1)} s)`;
+        }
+      }
+      jsDone = true;
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(dir, {recursive: true, force: true});
+  }
+}
+
+// ---- table
+const backends = ["cpu", "wasm", "webgl", "webgpu"].filter((b) => cells.some((c) => c.backend === b));
+const kernels = [...new Set(cells.map((c) => c.kernel))];
+const get = (k, b, L) => cells.find((c) => c.kernel === k && c.backend === b && c.L === L);
+const js = (k, env, L) => cells.find((c) => c.kernel === k && c.env === env && c.L === L && c.jsMs != null)?.jsMs ?? null;
+const fmt = (ms) => (ms == null ? "—" : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const header = ["kernel", "L", ...backends.map((b) => `${b} ms`), "JS node ms", "JS chromium ms", ...backends.map((b) => `${b}/JS`)];
+const rows = [];
+for (const k of kernels) {
+  for (const L of SIZES) {
+    const jn = js(k, "node", L);
+    const jc = js(k, "chromium", L);
+    rows.push([k, String(L), ...backends.map((b) => fmt(get(k, b, L)?.ms)), fmt(jn), fmt(jc),
+      ...backends.map((b) => {
+        const c = get(k, b, L);
+        const j = c?.env === "chromium" ? jc : jn;
+        return c?.ms != null && j ? (c.ms / j).toFixed(c.ms / j >= 10 ? 0 : 1) + "x" : "—";
+      })]);
+  }
+}
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r) => r.map((x, i) => (i < 1 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ");
+const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
+console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).`);
+console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99"}).map(([k, v]) => `${k} ${v}`).join("; ")}`);
+console.log(table);
+for (const n of [...notes, ...cellNotes]) console.log(`note: ${n}`);
+const elapsed = (Date.now() - started) / 1000;
+console.log(`total ${elapsed.toFixed(0)} s on ${cpus().length} cores`);
+
+mkdirSync(new URL("./results/", import.meta.url), {recursive: true});
+writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify({
+  date: new Date().toISOString(), node: process.version, cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1),
+  sizes: SIZES, capMs: CAP_MS, elapsedS: elapsed, notes: [...notes, ...cellNotes], table, cells
+}, null, 1));
