@@ -18,6 +18,8 @@ export interface LineSeries {
   points?: boolean;
   /** line width in px (scaled up in talk style) */
   width?: number;
+  /** draw this series as steps (overrides the chart's `stepped`) */
+  stepped?: boolean;
 }
 
 export interface LineChartOptions {
@@ -102,6 +104,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   }
 
   // Reference slopes.
+  const placed: {x: number; y: number; w: number}[] = [];
   for (const r of refLines) {
     const n = 64;
     const pts: [number, number][] = [];
@@ -116,17 +119,24 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
       // Label at the last point inside the plot.
       const inside = pts.filter(([px, py]) => px >= x0 && px <= x1 && py >= y0 && py <= y1);
       const p = inside[inside.length - 1];
-      if (p) text(svg, r.label, {x: Math.min(p[0], x1 - textWidth(r.label, t.fontSize)), y: Math.max(p[1] - t.fontSize * 0.5, y0 + t.fontSize), fill: color, "font-size": t.fontSize});
+      if (p) {
+        const w = textWidth(r.label, t.fontSize);
+        const lx = Math.min(p[0], x1 - w);
+        let ly = Math.max(p[1] - t.fontSize * 0.5, y0 + t.fontSize);
+        // Step down past labels already placed where they would overlap.
+        while (placed.some((b) => Math.abs(b.y - ly) < t.fontSize * 1.1 && lx < b.x + b.w && b.x < lx + w)) ly += t.fontSize * 1.2;
+        placed.push({x: lx, y: ly, w});
+        text(svg, r.label, {x: lx, y: ly, fill: color, "font-size": t.fontSize, class: "ssm-refline-label"});
+      }
     }
   }
 
   // Series.
-  const curve = stepped ? d3.curveStepAfter : d3.curveLinear;
   let outside = 0;
   for (const c of cleaned) {
     const idx = d3.range(c.x.length);
     const line = d3.line<number>().defined((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]))
-      .x((i) => x(c.x[i])).y((i) => y(c.y[i])).curve(curve);
+      .x((i) => x(c.x[i])).y((i) => y(c.y[i])).curve((c.s.stepped ?? stepped) ? d3.curveStepAfter : d3.curveLinear);
     const lw = c.s.width ? c.s.width * (talk ? 2 : 1) : t.lineWidth;
     el("path", {
       d: line(idx) ?? "", fill: "none", stroke: c.color, "stroke-width": lw, "stroke-linejoin": "round", "stroke-linecap": "round",

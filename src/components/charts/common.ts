@@ -221,7 +221,9 @@ export function logTicks(domain: [number, number], count = 6): Tick[] {
   const inside = (v: number) => v >= lo * (1 - eps) && v <= hi * (1 + eps);
   for (let k = a; k <= b; k++) {
     const p = 10 ** k;
-    if (inside(p)) ticks.push({value: p, label: (k - a) % step === 0 ? logLabel(k, powers) : "", major: (k - a) % step === 0});
+    // Labelled powers are multiples of the step (10⁻¹⁰, 10⁻⁵, 10⁰), not offsets from the edge.
+    const labelled = ((k % step) + step) % step === 0;
+    if (inside(p)) ticks.push({value: p, label: labelled ? logLabel(k, powers) : "", major: labelled});
     if (decades <= 3) {
       for (const m of [2, 5]) {
         const v = m * p;
