@@ -1,23 +1,38 @@
 // Causal convolution y_k = Σ_{j=0..k} K_j u_{k−j} (the convolutional view of an LTI SSM).
 //
-// Two algorithms, both exported so that benchmarks can compare them:
+// Algorithms, all exported so that benchmarks can compare them:
 //   causalConvFFT     zero-pad u and K to N ≥ 2l (a power of two, so the circular
-//                     convolution has no wrap-around), y = irfft(rfft(u)·rfft(K))[:l].
-//                     Uses tf.spectral.rfft/irfft: a radix-2 FFT on the cpu backend, but a
-//                     naive O(N²) DFT on webgl/webgpu (see TOOLCHAIN.md), and unavailable on
-//                     wasm (no Complex kernel).
+//                     convolution has no wrap-around) and take the first l outputs of the
+//                     circular convolution, by the site's own FFT (./fft.ts: Stockham radix-2
+//                     from plain real tfjs ops, u and K packed as one complex input, so two
+//                     complex FFTs of size N in all). O(l log l) work on every backend (cpu,
+//                     wasm, webgl, webgpu).
+//   causalConvTfSpectral  the same with tf.spectral.rfft/irfft: a radix-2 FFT on the cpu
+//                     backend (but slow: ~1 s per transform at N = 32768), a naive O(N²) DFT
+//                     on webgl/webgpu (see TOOLCHAIN.md), and unavailable on wasm (no Complex
+//                     kernel). Kept for the benchmark comparison only.
 //   causalConvDirect  O(l²) work as one matmul of block-Toeplitz matrices, memory O(l^1.5):
 //                     with blocks of b ≈ √l samples, U_i (b) = u[i·b … i·b+b−1] and the b×b
 //                     Toeplitz blocks T_d[r][c] = K[d·b + r − c] (0 where the index < 0),
 //                     Y_i = Σ_{d≤i} T_d U_{i−d}, i.e. Y (b, nb) = [T_0 … T_{nb−1}] (b, nb·b)
 //                     × Û (nb·b, nb) with Û[(d, c), i] = U_{i−d}[c] (0 when i < d).
-// `causalConv` picks the FFT where tf has it (cpu, webgl, webgpu) and the direct form on
-// wasm, and falls back to direct if the FFT throws on an unknown backend.
+// `causalConv` uses the FFT on every backend, and the direct form below DIRECT_MAX_L (see
+// there for the measured crossover).
 import * as tf from "@tensorflow/tfjs";
+import {convolveReal} from "./fft.js";
 import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} from "./validate.js";
 
-/** Backends on which tf.spectral.rfft is known to throw (no Complex kernel). */
-const NO_FFT = new Set(["wasm"]);
+/**
+ * Per backend, the largest l for which `causalConv` uses the direct form instead of the FFT
+ * (the FFT's ≈ 500–800 small dispatches cost more than the one matmul below the crossover).
+ * Measured with bench/fft-quick.mjs in Node (2 shared cores, noisy; medians):
+ *   cpu   l = 256: FFT 4.1 ms vs direct 0.9 ms;  l = 1024: 10.5 vs 12.5;  l = 4096: 69 vs 155
+ *   wasm  l = 1024: FFT 13.5 ms vs direct 3.2;   l = 4096: 24 vs 44;     l = 16384: 32 vs 402
+ * so the crossover is between 256 and 1024 on cpu and between 1024 and 4096 on wasm.
+ * Unlisted backends (webgl, webgpu, others) use DIRECT_MAX_L_DEFAULT.
+ */
+export const DIRECT_MAX_L: Readonly<Record<string, number>> = {cpu: 512, wasm: 2048};
+export const DIRECT_MAX_L_DEFAULT = 512;
 
 function checkArgs(fn: string, u: TensorLike, K: TensorLike): {ut: tf.Tensor1D; Kt: tf.Tensor1D; l: number} {
   const ut = toTensor(u, fn, "u");
@@ -32,7 +47,12 @@ function checkArgs(fn: string, u: TensorLike, K: TensorLike): {ut: tf.Tensor1D; 
   return {ut: ut as tf.Tensor1D, Kt: Kt as tf.Tensor1D, l};
 }
 
+/** Causal convolution by the site's FFT (./fft.ts): first l outputs of the linear convolution. */
 function fftConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
+  return tf.reshape(convolveReal(tf.reshape(u, [1, l]) as tf.Tensor2D, tf.reshape(K, [1, l]) as tf.Tensor2D, l), [l]) as tf.Tensor1D;
+}
+
+function tfSpectralConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
   let N = 1;
   while (N < 2 * l) N *= 2;
   const Uf = tf.spectral.rfft(tf.reshape(tf.pad(u, [[0, N - l]]), [1, N])); // (1, N/2+1) complex
@@ -73,13 +93,25 @@ function directConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
 }
 
 /**
- * Causal convolution by FFT (tf.spectral), zero-padded to N ≥ 2l.
- * u (l), K (l) → y (l). Throws on backends without complex kernels (wasm).
+ * Causal convolution by FFT (the site's own, ./fft.ts), zero-padded to N ≥ 2l.
+ * u (l), K (l) → y (l). O(l log l) work on every backend.
  */
 export function causalConvFFT(u: TensorLike, K: TensorLike): tf.Tensor1D {
   return tf.tidy(() => {
     const {ut, Kt, l} = checkArgs("causalConvFFT", u, K);
     return fftConv(ut, Kt, l);
+  });
+}
+
+/**
+ * Causal convolution by tfjs's tf.spectral.rfft/irfft, zero-padded to N ≥ 2l (for benchmark
+ * comparison). u (l), K (l) → y (l). Throws on backends without complex kernels (wasm); a
+ * naive O(N²) DFT on webgl/webgpu.
+ */
+export function causalConvTfSpectral(u: TensorLike, K: TensorLike): tf.Tensor1D {
+  return tf.tidy(() => {
+    const {ut, Kt, l} = checkArgs("causalConvTfSpectral", u, K);
+    return tfSpectralConv(ut, Kt, l);
   });
 }
 
@@ -97,17 +129,13 @@ export function causalConvDirect(u: TensorLike, K: TensorLike): tf.Tensor1D {
 /**
  * Causal convolution  y_k = Σ_{j=0..k} K_j u_{k−j}.
  *
- * u (l), K (l) → y (l), float32. FFT (zero-padded to ≥ 2l) on backends with tf.spectral,
- * direct block-Toeplitz matmul on wasm and wherever the FFT is unavailable.
+ * u (l), K (l) → y (l), float32. The site's FFT (zero-padded to N ≥ 2l, O(l log l)) on every
+ * backend; the direct block-Toeplitz matmul for l ≤ DIRECT_MAX_L[backend], where it measured faster.
  */
 export function causalConv(u: TensorLike, K: TensorLike): tf.Tensor1D {
   return tf.tidy(() => {
     const {ut, Kt, l} = checkArgs("causalConv", u, K);
-    if (NO_FFT.has(tf.getBackend())) return directConv(ut, Kt, l);
-    try {
-      return fftConv(ut, Kt, l);
-    } catch {
-      return directConv(ut, Kt, l); // tensors made by the failed attempt are freed by tidy
-    }
+    const maxDirect = DIRECT_MAX_L[tf.getBackend()] ?? DIRECT_MAX_L_DEFAULT;
+    return l <= maxDirect ? directConv(ut, Kt, l) : fftConv(ut, Kt, l);
   });
 }

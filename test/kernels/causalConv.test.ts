@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {causalConv, causalConvDirect, causalConvFFT} from "../../src/kernels/causalConv.js";
+import {causalConv, causalConvDirect, causalConvFFT, causalConvTfSpectral} from "../../src/kernels/causalConv.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, loadFixture, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 import {convScale} from "./lti-helpers.js";
 
@@ -50,26 +50,32 @@ describe.each(BACKENDS)("causalConv on %s", (backend) => {
     tf.dispose([y0, y3]);
   });
 
-  it(backend === "wasm" ? "causalConvFFT throws on wasm (no Complex kernel), and causalConv falls back" : "causalConvFFT agrees with causalConvDirect", () => {
+  // causalConvFFT now runs the site's own FFT (plain real ops) on every backend, wasm included;
+  // only tfjs's tf.spectral version (causalConvTfSpectral) still throws on wasm.
+  it("causalConvFFT agrees with causalConvDirect (on wasm too), and causalConvTfSpectral throws only on wasm (no Complex kernel)", () => {
     const u = [1, -1, 2, 0.5, 3], K = [0.5, 0.25, 0.125, 0, 1];
+    const a = causalConvFFT(u, K), b = causalConvDirect(u, K);
+    assertClose(a, b, {atol: 1e-5, rtol: 1e-5});
     if (backend === "wasm") {
-      expect(() => causalConvFFT(u, K)).toThrow();
+      expect(() => causalConvTfSpectral(u, K)).toThrow();
     } else {
-      const a = causalConvFFT(u, K), b = causalConvDirect(u, K);
-      assertClose(a, b, {atol: 1e-5, rtol: 1e-5});
-      tf.dispose([a, b]);
+      const c = causalConvTfSpectral(u, K);
+      assertClose(c, b, {atol: 1e-5, rtol: 1e-5});
+      c.dispose();
     }
+    tf.dispose([a, b]);
   });
 
-  it("causalConv, causalConvDirect and causalConvFFT leave no tensors behind", () => {
+  it("causalConv, causalConvDirect, causalConvFFT and causalConvTfSpectral leave no tensors behind", () => {
     const u = tf.randomNormal([300]) as tf.Tensor1D;
     const K = tf.randomNormal([300]) as tf.Tensor1D;
     expectNoLeak(() => causalConv(u, K));
     expectNoLeak(() => causalConvDirect(u, K));
-    if (backend !== "wasm") expectNoLeak(() => causalConvFFT(u, K));
+    expectNoLeak(() => causalConvFFT(u, K));
+    if (backend !== "wasm") expectNoLeak(() => causalConvTfSpectral(u, K));
     else {
       const before = tf.memory().numTensors;
-      expect(() => causalConvFFT(u, K)).toThrow();
+      expect(() => causalConvTfSpectral(u, K)).toThrow();
       expect(tf.memory().numTensors).toBe(before);
     }
     tf.dispose([u, K]);
