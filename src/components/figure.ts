@@ -108,17 +108,26 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
     notice.hidden = all.length === 0;
     root.toggleAttribute("data-has-issues", all.length > 0);
   };
-  const show = async (talk: boolean) => {
-    root.toggleAttribute("data-talk", talk);
-    try {
-      showIssues(await exporter.show(talk));
-    } catch (err) {
-      showIssues([`This figure could not be drawn: ${(err as Error).message ?? err}`]);
-    }
+  const failed = (err: unknown) => showIssues([`This figure could not be drawn: ${(err as Error)?.message ?? err}`]);
+  const drawn = (issues: string[]) => {
+    showIssues(issues);
     const noImage = !exporter.canImage();
     for (const k of ["png-1", "png-2", "png-4", "svg"] as const) buttons.get(k)!.disabled = noImage;
   };
-  void show(talk0);
+  // Synchronous charts (Figure) are complete, notices included, when Figure returns.
+  const show = (talk: boolean) => {
+    root.toggleAttribute("data-talk", talk);
+    let result: Promise<string[]> | string[];
+    try {
+      result = exporter.show(talk);
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    if (Array.isArray(result)) drawn(result);
+    else result.then(drawn, failed);
+  };
+  show(talk0);
   const hasData = options.data !== undefined;
   buttons.get("csv")!.disabled = !hasData;
   buttons.get("json")!.disabled = !hasData;
@@ -142,7 +151,7 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
   });
   talkBox.addEventListener("change", () => {
     talkState.set(stem, talkBox.checked);
-    void show(talkBox.checked);
+    show(talkBox.checked);
   });
 
   const run = async (k: ExportKind) => {

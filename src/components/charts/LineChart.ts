@@ -82,15 +82,19 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     const h = drawLegend(svg, t, cleaned.map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
     top += h + t.fontSize * 0.4;
   }
+  const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * 4)));
+  const yTicks = ticksFor(yDomain, yType, ny);
+  // Room for the widest y tick label (long ones such as −2.5×10⁻⁵ would run off the edge).
+  const widest = Math.max(0, ...yTicks.filter((k) => k.label).map((k) => textWidth(k.label, t.fontSize)));
+  m.left = Math.max(m.left, Math.round(widest + t.fontSize * 1.2 + (yLabel ? t.labelSize * 1.6 : 0)));
   const x0 = m.left, x1 = Math.max(m.left + 10, width - m.right);
   const y0 = top, y1 = Math.max(top + 10, height - m.bottom);
   const x = makeScale(xType, xDomain, [x0, x1]);
   const y = makeScale(yType, yDomain, [y1, y0]);
 
   const nx = Math.max(2, Math.round((x1 - x0) / (t.fontSize * 7)));
-  const ny = Math.max(2, Math.round((y1 - y0) / (t.fontSize * 4)));
   drawAxis(svg, t, {orient: "bottom", scale: x, ticks: ticksFor(xDomain, xType, nx), x0, x1, y0, y1, label: xLabel});
-  drawAxis(svg, t, {orient: "left", scale: y, ticks: ticksFor(yDomain, yType, ny), x0, x1, y0, y1, label: yLabel});
+  drawAxis(svg, t, {orient: "left", scale: y, ticks: yTicks, x0, x1, y0, y1, label: yLabel});
 
   const clip = clipRect(svg, x0, y0 - 1, x1 - x0, y1 - y0 + 2);
   const plot = el("g", {"clip-path": clip, class: "ssm-plot"}, svg);

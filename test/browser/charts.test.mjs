@@ -1,0 +1,235 @@
+// Charts and the figure frame in headless Chromium, independent of any page: figure.ts and
+// the charts are bundled with esbuild (IIFE, window.ssm) and run on a blank HTML page at the
+// built site's origin. Checks what Node cannot: the SVG each chart draws (series, clipping
+// notices, equal aspect, rects vs <image>), and that every chart kind exports a PNG of the
+// right size and a parseable SVG, in screen and talk style. PlotlyFigure too (plotly is
+// bundled in here; on the site it is a lazy chunk, see export.test.mjs).
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import {readFileSync} from "node:fs";
+import {build} from "esbuild";
+import {launch, openPage, serve} from "./harness.mjs";
+
+const ROOT = process.env.EXPORT_TEST_DIST ?? process.env.SSM_OUT ?? "dist";
+const ENTRY = `
+  export {Figure, PlotlyFigure} from "./src/components/figure.ts";
+  export {LineChart} from "./src/components/charts/LineChart.ts";
+  export {ComplexPlane} from "./src/components/charts/ComplexPlane.ts";
+  export {Heatmap} from "./src/components/charts/Heatmap.ts";
+  export {PhasePortrait} from "./src/components/charts/PhasePortrait.ts";
+`;
+let server, browser, bundle, session;
+
+function pngSize(bytes) {
+  const magic = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  assert.ok(bytes.length > 24 && magic.every((b, i) => bytes[i] === b), "PNG signature");
+  return {width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20)};
+}
+
+before(async () => {
+  const out = await build({
+    stdin: {contents: ENTRY, resolveDir: process.cwd(), loader: "ts"},
+    bundle: true, format: "iife", globalName: "ssm", platform: "browser", write: false, logLevel: "error"
+  });
+  bundle = out.outputFiles[0].text;
+  server = await serve(ROOT);
+  browser = await launch();
+  session = await openPage(browser, server.origin, "/__blank");
+  const {page} = session;
+  await page.route(`${server.origin}/__charts`, (route) =>
+    route.fulfill({contentType: "text/html", body: "<!doctype html><meta charset=utf-8><title>charts</title><body></body>"}));
+  await page.goto(`${server.origin}/__charts`);
+  session.errors.length = 0; // the 404 of /__blank
+  await page.addScriptTag({content: bundle});
+});
+after(async () => {
+  await session?.context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Renders figures in the page from a function source; returns what `fn` returns. */
+const inPage = (fn, arg) => session.page.evaluate(fn, arg);
+
+/** Clicks an export button of figure #id and returns {name, bytes}. */
+async function exportFigure(id, kind, {talk = false} = {}) {
+  const {page} = session;
+  const fig = page.locator(`#${id}`);
+  if (!(await fig.locator(".ssm-export-menu").isVisible())) await fig.locator(".ssm-export-toggle").click();
+  const box = fig.locator('input[data-export="talk"]');
+  if ((await box.isChecked()) !== talk) await box.setChecked(talk);
+  const [download] = await Promise.all([page.waitForEvent("download", {timeout: 30_000}), fig.locator(`button[data-export="${kind}"]`).click()]);
+  return {name: download.suggestedFilename(), bytes: readFileSync(await download.path())};
+}
+
+describe("charts", () => {
+  test("LineChart breaks at NaN, clips at yClip and reports both, on the chart and under the figure", async () => {
+    const r = await inPage(() => {
+      const {Figure, LineChart} = window.ssm;
+      const x = Array.from({length: 101}, (_, i) => i / 10);
+      const y = x.map((t, i) => (i % 25 === 3 ? NaN : Math.exp(t)));
+      const fig = Figure((o) => LineChart([{name: "exp", x, y}, {name: "flat", x, y: x.map(() => 1), dash: true}],
+        {...o, xLabel: "t", yLabel: "y", yClip: 1000}), {width: 600, height: 300, title: "Line", filename: "line-test", issues: ["from the page"], data: () => x.map((t, i) => ({t, y: y[i]}))});
+      fig.id = "line";
+      document.body.append(fig);
+      const svg = fig.querySelector(".ssm-figure-chart > svg");
+      const over = y.filter((v) => v > 1000).length;
+      return {issues: svg.issues, attr: JSON.parse(svg.getAttribute("data-issues")), series: svg.querySelectorAll(".ssm-series").length,
+        breaks: (svg.querySelector(".ssm-series").getAttribute("d").match(/M/g) ?? []).length, over,
+        notice: fig.querySelector(".ssm-figure-issues").textContent, hidden: fig.querySelector(".ssm-figure-issues").hidden,
+        font: svg.getAttribute("font-family"), size: [svg.getAttribute("width"), svg.getAttribute("height")]};
+    });
+    assert.equal(r.series, 2);
+    assert.equal(r.breaks, 5, "four NaNs break the line into five pieces");
+    assert.deepEqual(r.issues, r.attr);
+    assert.match(r.issues[0], /^4 non-finite values/);
+    assert.equal(r.issues[1], `${r.over} points beyond the clip level ±1000 are drawn at the edge`);
+    assert.equal(r.hidden, false);
+    assert.match(r.notice, /from the page/);
+    assert.match(r.notice, /4 non-finite values/);
+    assert.match(r.font, /sans-serif/);
+    assert.deepEqual(r.size, ["600", "300"]);
+  });
+
+  test("LineChart on log axes drops values ≤ 0 with a notice and labels powers of ten", async () => {
+    const r = await inPage(() => {
+      const {LineChart} = window.ssm;
+      const x = [1e-4, 1e-3, 1e-2, 1e-1, 1];
+      const svg = LineChart([{name: "err", x, y: [0, 1e-9, 1e-7, 1e-5, 1e-3], points: true}],
+        {width: 500, height: 300, xType: "log", yType: "log", refLines: [{slope: 2, x0: 1e-2, y0: 1e-6, label: "slope 2"}]});
+      return {issues: svg.issues, points: svg.querySelectorAll(".ssm-points circle").length, labels: [...svg.querySelectorAll(".ssm-axis-y text")].map((t) => t.textContent), ref: svg.querySelectorAll(".ssm-refline").length};
+    });
+    assert.deepEqual(r.issues, ["1 value ≤ 0 not plotted on the log y axis"]);
+    assert.equal(r.points, 4);
+    assert.equal(r.ref, 1);
+    assert.ok(r.labels.some((s) => /^10[⁻⁰-⁹]+$/.test(s)), `power labels in ${r.labels}`);
+  });
+
+  test("ComplexPlane has equal aspect, shades the stable region and draws every finite point", async () => {
+    const r = await inPage(() => {
+      const {ComplexPlane} = window.ssm;
+      const svg = ComplexPlane([{name: "poles", re: [-1, -1, 0.5, NaN], im: [2, -2, 0, 0], symbol: "x"}], {width: 640, height: 360, shade: "unit-disk", unitCircle: true});
+      const clip = svg.querySelector("clipPath rect");
+      const circle = svg.querySelector(".ssm-unit-circle");
+      return {w: +clip.getAttribute("width"), h: +clip.getAttribute("height"), marks: svg.querySelectorAll(".ssm-series path").length, stable: svg.querySelectorAll(".ssm-stable").length, r: +circle.getAttribute("r"), issues: svg.issues};
+    });
+    assert.equal(r.w, r.h, "square plot area");
+    assert.equal(r.marks, 3);
+    assert.equal(r.stable, 1);
+    assert.ok(r.r > 0);
+    assert.deepEqual(r.issues, ["1 non-finite value (NaN or ±∞) not plotted"]);
+  });
+
+  test("Heatmap draws rects for small matrices, one <image> for big ones, NaN cells grey", async () => {
+    const r = await inPage(() => {
+      const {Heatmap, Figure} = window.ssm;
+      const small = Heatmap([[1, -2, 3], [0, NaN, 4]], {width: 400, height: 300, xLabel: "k", yLabel: "n"});
+      const values = new Float32Array(100 * 120).map((_, i) => Math.sin(i / 50));
+      const fig = Figure((o) => Heatmap({values, rows: 100, cols: 120}, {...o, colorScale: "sequential"}), {width: 500, height: 360, title: "Big heatmap"});
+      fig.id = "heat";
+      document.body.append(fig);
+      const big = fig.querySelector("svg");
+      return {rects: small.querySelectorAll(".ssm-cell").length, issues: small.issues, image: big.querySelectorAll("image").length,
+        href: big.querySelector("image")?.getAttribute("href")?.slice(0, 22), bigRects: big.querySelectorAll(".ssm-cell").length, bar: big.querySelectorAll(".ssm-colorbar").length};
+    });
+    assert.equal(r.rects, 6);
+    assert.deepEqual(r.issues, ["1 non-finite cell is drawn grey"]);
+    assert.equal(r.image, 1);
+    assert.equal(r.href, "data:image/png;base64,");
+    assert.equal(r.bigRects, 0);
+    assert.equal(r.bar, 1);
+  });
+
+  test("PhasePortrait draws the field, the trajectory with start and end, eigen-directions; rejects a bad A", async () => {
+    const r = await inPage(() => {
+      const {PhasePortrait, Figure} = window.ssm;
+      const t = Array.from({length: 200}, (_, i) => i / 20);
+      const fig = Figure((o) => PhasePortrait({A: [[-1, 0], [0, -3]], trajectory: {x1: t.map((s) => Math.exp(-s)), x2: t.map((s) => Math.exp(-3 * s))}}, o), {width: 420, height: 420, title: "Phase"});
+      fig.id = "phase";
+      document.body.append(fig);
+      const svg = fig.querySelector("svg");
+      let error = null;
+      try { PhasePortrait({A: [[1, 2, 3]]}, {width: 100, height: 100}); } catch (e) { error = e.message; }
+      return {arrows: svg.querySelectorAll(".ssm-field line").length, traj: svg.querySelectorAll(".ssm-series").length, start: svg.querySelectorAll(".ssm-start").length,
+        end: svg.querySelectorAll(".ssm-end").length, eig: svg.querySelectorAll(".ssm-eigenvector").length, error};
+    });
+    assert.ok(r.arrows >= 49, `${r.arrows} arrows`);
+    assert.equal(r.traj, 1);
+    assert.equal(r.start, 1);
+    assert.equal(r.end, 1);
+    assert.equal(r.eig, 2);
+    assert.match(r.error, /PhasePortrait: A must be a 2x2 array/);
+  });
+
+  test("talk style renders larger type and thicker lines", async () => {
+    const r = await inPage(() => {
+      const {LineChart} = window.ssm;
+      const d = [{name: "a", x: [0, 1], y: [0, 1]}];
+      const a = LineChart(d, {width: 400, height: 300}), b = LineChart(d, {width: 400, height: 300, talk: true});
+      const lw = (s) => +s.querySelector(".ssm-series").getAttribute("stroke-width");
+      return {fa: +a.getAttribute("font-size"), fb: +b.getAttribute("font-size"), la: lw(a), lb: lw(b)};
+    });
+    assert.ok(r.fa >= 12 && r.fa <= 13);
+    assert.ok(r.fb >= 18);
+    assert.ok(r.lb > r.la);
+  });
+});
+
+describe("exports of every chart kind", () => {
+  for (const [id, w, h] of [["line", 600, 300], ["heat", 500, 360], ["phase", 420, 420]]) {
+    test(`${id}: PNG 4x and talk PNG 2x have the right size; SVG parses`, async () => {
+      const png = await exportFigure(id, "png-4");
+      assert.match(png.name, /@4x\.png$/);
+      assert.deepEqual(pngSize(png.bytes), {width: 4 * w, height: 4 * h});
+      const talk = await exportFigure(id, "png-2", {talk: true});
+      assert.match(talk.name, /-talk@2x\.png$/);
+      assert.deepEqual(pngSize(talk.bytes), {width: 2 * w, height: 2 * h});
+      const svg = await exportFigure(id, "svg");
+      const ok = await inPage((t) => {
+        const doc = new DOMParser().parseFromString(t, "image/svg+xml");
+        return !doc.querySelector("parsererror") && doc.documentElement.nodeName === "svg";
+      }, svg.bytes.toString("utf8"));
+      assert.ok(ok, "SVG parses");
+    });
+  }
+
+  test("the line figure's CSV writes NaN as empty cells and JSON as null", async () => {
+    const csv = (await exportFigure("line", "csv")).bytes.toString("utf8").split("\n");
+    assert.equal(csv[0], "t,y");
+    assert.equal(csv[4], "0.3,");
+    const json = JSON.parse((await exportFigure("line", "json")).bytes.toString("utf8"));
+    assert.equal(json[3].y, null);
+  });
+
+  test("a figure without SVG or data disables the image and data buttons", async () => {
+    const r = await inPage(() => {
+      const fig = window.ssm.Figure(() => { const d = document.createElement("div"); d.textContent = "table"; return d; }, {width: 300, height: 100, title: "Plain"});
+      document.body.append(fig);
+      return [...fig.querySelectorAll("button[data-export]")].map((b) => [b.dataset.export, b.disabled]);
+    });
+    await new Promise((res) => setTimeout(res, 50));
+    const r2 = await inPage(() => [...document.querySelectorAll(".ssm-figure")].at(-1).querySelectorAll("button[data-export]:disabled").length);
+    assert.equal(r.length, 6);
+    assert.equal(r2, 6);
+  });
+
+  test("PlotlyFigure renders and exports PNG at scale and SVG through Plotly.toImage", async () => {
+    await inPage(() => {
+      const z = Array.from({length: 10}, (_, i) => Array.from({length: 12}, (_, j) => Math.sin(i) * Math.cos(j)));
+      const fig = window.ssm.PlotlyFigure(() => ({data: [{type: "heatmap", z}]}), {width: 480, height: 320, title: "Plotly", data: z.map((r, i) => ({i, first: r[0]}))});
+      fig.id = "plotly";
+      document.body.append(fig);
+    });
+    await session.page.waitForSelector("#plotly .main-svg", {timeout: 60_000});
+    const png = await exportFigure("plotly", "png-2");
+    assert.deepEqual(pngSize(png.bytes), {width: 960, height: 640});
+    const svg = (await exportFigure("plotly", "svg")).bytes.toString("utf8");
+    assert.match(svg, /^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /width="480"/);
+  });
+
+  test("no console errors and no foreign requests", () => {
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.foreign, []);
+  });
+});
