@@ -59,7 +59,12 @@ export function initBackend(requested?: string | null, options: InitOptions = {}
   const key = `${raw ?? ""}|${(options.order ?? BACKENDS).join(",")}`;
   let p = memo.get(key);
   if (!p) {
-    p = queue.then(() => choose(raw, options));
+    p = queue.then(() => choose(raw, options)).then((report) => {
+      // For tests and curious readers (devtools): the engine and the report, so that
+      // tf.memory() can be watched across slider moves. Nothing on the site reads it.
+      (globalThis as {ssmDebug?: unknown}).ssmDebug = {tf, report, memory: () => tf.memory()};
+      return report;
+    });
     queue = p.catch(() => undefined);
     memo.set(key, p);
   }

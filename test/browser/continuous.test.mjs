@@ -1,0 +1,142 @@
+// Page 1, /continuous, in headless Chromium against the built site: renders clean (no console
+// error, no request to another host), math typeset, every slider group moves the figures,
+// no tensor leak across slider moves, unstable A gives the notice and no NaN in the SVG, a
+// malformed URL value gives the notice and the default. Prints the time from a slider
+// input to the last redrawn figure (a measurement, not an assertion).
+import {after, before, test} from "node:test";
+import assert from "node:assert/strict";
+import {launch, openPage, serve} from "./harness.mjs";
+
+const ROOT = process.env.SSM_OUT ?? "dist";
+let server, browser;
+
+before(async () => {
+  server = await serve(ROOT);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path) {
+  const s = await openPage(browser, server.origin, path);
+  await s.page.waitForSelector(".ssm-figure .ssm-figure-chart svg", {timeout: 60_000});
+  await s.page.waitForFunction(() => document.querySelectorAll(".ssm-figure").length === 4, null, {timeout: 30_000});
+  return s;
+}
+
+/** Sets a slider's value, dispatches `input`, and resolves with the ms until the page has
+ *  been quiet (no DOM mutation) for 300 ms, measured to the last mutation plus one frame. */
+function moveSlider(page, key, value) {
+  return page.evaluate(([key, value]) => new Promise((resolve) => {
+    const input = document.querySelector(`.ssm-control[data-key="${key}"] input[type=range]`);
+    if (!input) throw new Error(`no slider ${key}`);
+    let last = null, timer;
+    const t0 = performance.now();
+    const obs = new MutationObserver(() => {
+      last = performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(done, 300);
+    });
+    const done = () => {
+      obs.disconnect();
+      requestAnimationFrame(() => resolve(last === null ? null : performance.now() - t0 - 300));
+    };
+    obs.observe(document.querySelector("main") ?? document.body, {childList: true, subtree: true, characterData: true});
+    timer = setTimeout(done, 3000);
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+  }), [key, value]);
+}
+
+const figureSVGs = (page) => page.$$eval(".ssm-figure .ssm-figure-chart svg", (svgs) => svgs.map((s) => s.outerHTML));
+
+test("/continuous renders with math, four figures, the backend badge, and no error or foreign request", async () => {
+  const {page, context, errors, foreign} = await open("/continuous?backend=cpu");
+  try {
+    assert.ok(await page.locator(".katex").count() > 20, "KaTeX typeset the math");
+    assert.equal(await page.locator(".ssm-tex-error, .katex-error").count(), 0, "no LaTeX errors");
+    assert.equal(await page.locator(".ssm-backend-badge").getAttribute("data-backend"), "cpu");
+    const svgs = await figureSVGs(page);
+    assert.equal(svgs.length, 4);
+    for (const s of svgs) assert.ok(!/NaN|Infinity/.test(s), "no NaN or Infinity in a figure");
+    assert.match(await page.locator(".ssm-readout").innerText(), /stable spiral/);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(foreign, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/continuous: each slider group changes the figures, and tensors do not leak", async () => {
+  const {page, context, errors} = await open("/continuous?backend=cpu");
+  try {
+    const tensors = () => page.evaluate(() => globalThis.ssmDebug.memory().numTensors);
+    const start = await tensors();
+    const times = [];
+    for (const [key, value] of [["sigma", -0.6], ["omega", 3.5], ["b1", 1], ["c2", 0.5], ["d", 0.3], ["x01", 1], ["T", 30], ["freq", 0.5]]) {
+      const before = await figureSVGs(page);
+      const ms = await moveSlider(page, key, value);
+      const afterSVGs = await figureSVGs(page);
+      assert.notDeepEqual(afterSVGs, before, `moving ${key} changes a figure`);
+      assert.equal(await page.locator(`.ssm-control[data-key="${key}"]`).evaluate((el) => el.value), value);
+      times.push(ms);
+    }
+    console.log(`/continuous slider input → last figure redrawn (cpu, ms): ${times.map((t) => t?.toFixed(0)).join(", ")}`);
+    assert.equal(await tensors(), start, "tf.memory().numTensors is unchanged after eight slider moves");
+    // The URL mirrors the state, so the view can be shared.
+    await page.waitForFunction(() => location.search.includes("sigma=-0.6"));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/continuous: every input signal and the entries mode render without NaN", async () => {
+  const {page, context, errors} = await open("/continuous?backend=cpu&amode=entries&a11=0&a12=1&a21=-1&a22=0");
+  try {
+    assert.match(await page.locator(".ssm-readout").innerText(), /center/);
+    for (const input of ["step", "sine", "square", "noise", "co2", "seattle", "impulse"]) {
+      const before = await figureSVGs(page);
+      await page.locator('.ssm-control[data-key="input"] select').selectOption(input);
+      await page.waitForFunction((b) => document.querySelector(".ssm-figure .ssm-figure-chart svg")?.outerHTML !== b, before[0]);
+      const svgs = await figureSVGs(page);
+      for (const s of svgs) assert.ok(!/NaN|Infinity/.test(s), `no NaN with input ${input}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/continuous: an unstable A gives a notice, and the plots are clipped, not NaN", async () => {
+  const {page, context, errors} = await open("/continuous?backend=cpu&sigma=0.8&T=60&input=step");
+  try {
+    const notice = page.locator(".ssm-notice-warn", {hasText: "unstable"});
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /grows like/);
+    for (const s of await figureSVGs(page)) assert.ok(!/NaN|Infinity/.test(s));
+    assert.ok(await page.locator(".ssm-figure-issues:not([hidden])").count() > 0, "a figure says that points were clipped");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/continuous: malformed URL values are refused with a notice and the defaults are used", async () => {
+  const {page, context, errors} = await open("/continuous?backend=cpu&sigma=abc&omega=1e9&input=<script>&T=NaN");
+  try {
+    const warnings = await page.locator(".ssm-url-warning").allInnerTexts();
+    assert.ok(warnings.length >= 4, `four refused values, got ${warnings.length}`);
+    assert.ok(warnings.some((w) => w.includes("sigma") && w.includes("abc")));
+    assert.equal(await page.locator('.ssm-control[data-key="sigma"]').evaluate((el) => el.value), -0.25);
+    assert.equal(await page.locator('.ssm-control[data-key="omega"]').evaluate((el) => el.value), 2);
+    assert.equal(await page.locator('.ssm-control[data-key="input"]').evaluate((el) => el.value), "impulse");
+    assert.equal(await page.locator('.ssm-control[data-key="T"]').evaluate((el) => el.value), 20);
+    assert.equal(await page.locator(".ssm-figure").count(), 4);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
