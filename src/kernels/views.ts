@@ -1,0 +1,135 @@
+// The systems of page 4 (/views), as plain float64 arrays (no tensors): for each choice of A
+// the dense real system (for the recurrence and the dense kernel) and, where A is diagonal,
+// its complex modes (for the Vandermonde kernel, ./s4d.ts). Seeded, so a URL reproduces a
+// figure exactly.
+//
+//   "legs"    HiPPO-LegS (dense, lower triangular; eigenvalues −1 … −N), B_n = √(2n+1),
+//             C_h ~ N(0, 1)^N. No stable diagonalisation (S4's reason for DPLR): modes = null.
+//   "lin", "inv", "real"  the S4D initialisations (./s4d.ts), B = 1, C_h,n ~ CN(0, 1)
+//             (real N(0, 1) for "real"); dense = the block-diagonal real system.
+//   "random"  N/2 random stable pairs λ = −a + iω, a log-uniform in [0.05, 1], ω uniform in
+//             [0, πN/2], B = 1; dense = Q (block form) Qᵀ with Q a random orthogonal matrix,
+//             so A is dense but its spectrum is known exactly.
+import {hippoArrays} from "./hippo.js";
+import {mulberry32} from "./signals.js";
+import {s4dInit, s4dRealSystem, type Complex, type Modes} from "./s4d.js";
+import {fail} from "./validate.js";
+
+export type ViewInit = "legs" | "lin" | "inv" | "real" | "random";
+export const VIEW_INITS: readonly ViewInit[] = ["legs", "lin", "inv", "real", "random"];
+
+export interface ViewSystem {
+  init: ViewInit;
+  N: number;
+  /** eigenvalues of A (conjugates included) */
+  eig: {re: number[]; im: number[]};
+  /** diagonal modes, or null for the dense LegS */
+  modes: Modes | null;
+  /** per channel: C of the modes (null for LegS) */
+  Cmodes: Complex<Float64Array>[] | null;
+  /** dense real system: A (N, N), B (N, 1), C per channel (1, N) */
+  dense: {A: number[][]; B: number[][]; C: number[][][]};
+}
+
+/** Standard normal samples from a seeded generator (Box–Muller). */
+export function gaussian(seed: number): () => number {
+  const rand = mulberry32(seed);
+  return () => {
+    const u = Math.max(rand(), 1e-12), v = rand();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** A random orthogonal N×N matrix: modified Gram–Schmidt on Gaussian columns. */
+export function randomOrthogonal(N: number, g: () => number): number[][] {
+  const cols: number[][] = [];
+  for (let j = 0; j < N; j++) {
+    let v = Array.from({length: N}, g);
+    for (const q of cols) {
+      const d = v.reduce((s, x, i) => s + x * q[i], 0);
+      v = v.map((x, i) => x - d * q[i]);
+    }
+    const nv = Math.hypot(...v);
+    cols.push(v.map((x) => x / nv));
+  }
+  return Array.from({length: N}, (_, i) => cols.map((c) => c[i])); // Q[i][j] = cols[j][i]
+}
+
+function matMul(A: number[][], B: number[][]): number[][] {
+  return A.map((row) => B[0].map((_, j) => row.reduce((s, a, k) => s + a * B[k][j], 0)));
+}
+function transpose(A: number[][]): number[][] {
+  return A[0].map((_, j) => A.map((row) => row[j]));
+}
+
+/** The system for `init` with real state size N (even) and H channels (their own C). */
+export function viewSystem(init: ViewInit, N: number, H: number, seed = 1): ViewSystem {
+  const fn = "viewSystem";
+  if (!VIEW_INITS.includes(init)) fail(fn, `init must be one of ${VIEW_INITS.join(", ")}, got ${JSON.stringify(init)}`);
+  if (!Number.isInteger(N) || N < 2 || N % 2 !== 0 || N > 1024) fail(fn, `N must be an even integer in [2, 1024], got ${N}`);
+  if (!Number.isInteger(H) || H < 1 || H > 64) fail(fn, `H must be an integer in [1, 64], got ${H}`);
+  const g = gaussian(seed * 7919 + N);
+  if (init === "legs") {
+    const {A, B} = hippoArrays("legs", N);
+    const C = Array.from({length: H}, () => [Array.from({length: N}, g)]);
+    return {init, N, eig: {re: A.map((_, n) => -(n + 1)), im: new Array(N).fill(0)}, modes: null, Cmodes: null, dense: {A, B, C}};
+  }
+  let modes: Modes;
+  if (init === "random") {
+    const m = N / 2, rand = mulberry32(seed * 104729 + N);
+    const re = new Float64Array(m), im = new Float64Array(m);
+    for (let n = 0; n < m; n++) {
+      re[n] = -Math.exp(Math.log(0.05) + rand() * (Math.log(1) - Math.log(0.05)));
+      im[n] = rand() * Math.PI * m;
+    }
+    modes = {A: {re, im}, B: {re: new Float64Array(m).fill(1), im: new Float64Array(m)}, conj: true};
+  } else {
+    modes = s4dInit(init, N);
+  }
+  const m = modes.A.re.length;
+  const Cmodes = Array.from({length: H}, () => {
+    const re = Float64Array.from({length: m}, () => (modes.conj ? Math.SQRT1_2 : 1) * g());
+    const im = modes.conj ? Float64Array.from({length: m}, () => Math.SQRT1_2 * g()) : new Float64Array(m);
+    return {re, im};
+  });
+  let dense = s4dRealSystem(modes, Cmodes);
+  if (init === "random") {
+    const Q = randomOrthogonal(N, g), Qt = transpose(Q);
+    dense = {A: matMul(matMul(Q, dense.A), Qt), B: matMul(Q, dense.B), C: dense.C.map((c) => matMul(c, Qt))};
+  }
+  const eig = {re: [] as number[], im: [] as number[]};
+  for (let n = 0; n < m; n++) {
+    eig.re.push(modes.A.re[n]); eig.im.push(modes.A.im[n]);
+    if (modes.conj) { eig.re.push(modes.A.re[n]); eig.im.push(-modes.A.im[n]); }
+  }
+  return {init, N, eig, modes, Cmodes, dense};
+}
+
+/**
+ * Per-channel steps, log-uniform around Δ: Δ_h = Δ · 10^{spread·(h/(H−1) − ½)}, h = 0 … H−1
+ * (all Δ when H = 1). spread = 2 decades around Δ = 0.01 is S4D's [1e-3, 1e-1].
+ */
+export function channelDeltas(delta: number, spread: number, H: number): number[] {
+  if (H === 1) return [delta];
+  return Array.from({length: H}, (_, h) => delta * 10 ** (spread * (h / (H - 1) - 0.5)));
+}
+
+/** The step k by which a fraction `frac` of Σ|K̄_k| has arrived (the kernel's measured length). */
+export function kernelLength(K: ArrayLike<number>, frac = 0.9): number {
+  let total = 0;
+  for (let k = 0; k < K.length; k++) total += Math.abs(K[k]);
+  if (!(total > 0) || !Number.isFinite(total)) return NaN;
+  let acc = 0;
+  for (let k = 0; k < K.length; k++) {
+    acc += Math.abs(K[k]);
+    if (acc >= frac * total) return k + 1;
+  }
+  return K.length;
+}
+
+/** The slowest decay rate min_n |Re λ_n| (continuous time); the kernel lasts ~1/(Δ·rate) steps. */
+export function slowestRate(eigRe: ArrayLike<number>): number {
+  let r = Infinity;
+  for (let i = 0; i < eigRe.length; i++) r = Math.min(r, Math.abs(eigRe[i]));
+  return r;
+}
