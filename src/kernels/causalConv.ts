@@ -25,13 +25,17 @@ import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} 
 /**
  * Per backend, the largest l for which `causalConv` uses the direct form instead of the FFT
  * (the FFT's ≈ 500–800 small dispatches cost more than the one matmul below the crossover).
- * Measured with bench/fft-quick.mjs in Node (2 shared cores, noisy; medians):
- *   cpu   l = 256: FFT 4.1 ms vs direct 0.9 ms;  l = 1024: 10.5 vs 12.5;  l = 4096: 69 vs 155
- *   wasm  l = 1024: FFT 13.5 ms vs direct 3.2;   l = 4096: 24 vs 44;     l = 16384: 32 vs 402
- * so the crossover is between 256 and 1024 on cpu and between 1024 and 4096 on wasm.
- * Unlisted backends (webgl, webgpu, others) use DIRECT_MAX_L_DEFAULT.
+ * Medians, 2 shared cores (noisy), steady state after a warm-up call:
+ *   Node (bench/fft-quick.mjs)
+ *     cpu     l = 256: FFT 4.1 ms vs direct 0.9;  l = 1024: 10.5 vs 12.5;  l = 4096: 69 vs 155
+ *     wasm    l = 1024: FFT 13.5 vs direct 3.2;   l = 4096: 24 vs 44;      l = 16384: 32 vs 402
+ *   headless Chromium, software rendering (SwiftShader)
+ *     webgpu  l = 1024: FFT 60 vs direct 56;      l = 4096: 130 vs 440;    l = 16384: 598 vs > 9000
+ *     webgl   l = 4096: FFT 400 vs direct 112;    l = 16384: 1666 vs 4094
+ * so the crossover is 256–1024 on cpu, 1024–4096 on wasm and webgpu, 4096–16384 on webgl.
+ * A hardware GPU runs the matmul relatively faster, so these are conservative for the FFT.
  */
-export const DIRECT_MAX_L: Readonly<Record<string, number>> = {cpu: 512, wasm: 2048};
+export const DIRECT_MAX_L: Readonly<Record<string, number>> = {cpu: 512, wasm: 2048, webgpu: 2048, webgl: 8192};
 export const DIRECT_MAX_L_DEFAULT = 512;
 
 function checkArgs(fn: string, u: TensorLike, K: TensorLike): {ut: tf.Tensor1D; Kt: tf.Tensor1D; l: number} {
