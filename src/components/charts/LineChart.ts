@@ -82,7 +82,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     const h = drawLegend(svg, t, cleaned.map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
     top += h + t.fontSize * 0.4;
   }
-  const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * 4)));
+  const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * (talk ? 3 : 4))));
   const yTicks = ticksFor(yDomain, yType, ny);
   // Room for the widest y tick label (long ones such as −2.5×10⁻⁵ would run off the edge).
   const widest = Math.max(0, ...yTicks.filter((k) => k.label).map((k) => textWidth(k.label, t.fontSize)));
