@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import * as lti from "virtual:lti-kernels";
-import {benchCell, cases} from "./cases.js";
+import {benchCell, cases, skipReason} from "./cases.js";
 
 const defs = cases(lti as any);
 
@@ -31,4 +31,4 @@ async function cell(kernel: string, L: number, withJs: boolean) {
   return benchCell(def, L, tf.getBackend(), withJs);
 }
 
-(window as any).bench = {init, cell, kernels: () => defs.map((d) => d.kernel), userAgent: navigator.userAgent};
+(window as any).bench = {init, cell, skipReason, kernels: () => defs.map((d) => d.kernel), userAgent: navigator.userAgent};

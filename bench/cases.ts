@@ -28,6 +28,22 @@ export const SHAPES = {
   linearAttention: "parallel, elu1, d_k=d_v=16",
   linearAttentionRecurrent: "scan, elu1, d_k=d_v=16"
 };
+/** Kernels whose work grows as L² (attention matrices, direct convolution). */
+export const QUADRATIC = ["softmaxAttention", "linearAttention", "causalConvDirect"];
+/**
+ * Skip rule shared by the runners: after a cell at prevL took ms per call (and firstMs for
+ * the first call), the next size L is skipped when the measured time already exceeds capMs,
+ * or the first call 4·capMs, or the predicted time ms·(L/prevL)^(1 or 2) exceeds 8 s.
+ * Returns the reason, or "" to run it.
+ */
+export function skipReason(kernel: string, prevL: number, ms: number, firstMs: number, L: number, capMs: number): string {
+  const predicted = ms * (L / prevL) ** (QUADRATIC.includes(kernel) ? 2 : 1);
+  if (ms > capMs || firstMs > 4 * capMs || predicted > 8000) {
+    return `skipped: L=${prevL} took ${(ms / 1000).toFixed(1)} s per call (first ${(firstMs / 1000).toFixed(1)} s), L=${L} predicted ${(predicted / 1000).toFixed(0)} s`;
+  }
+  return "";
+}
+
 /** l² attention matrices: 16384² float32 is 1 GiB per matrix, several alive at once. */
 const ATTENTION_MAX_L = 4096;
 

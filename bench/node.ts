@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {existsSync} from "node:fs";
-import {SIZES, benchCell, cases, type Cell, type LtiKernels} from "./cases.js";
+import {SIZES, benchCell, cases, skipReason, type Cell, type LtiKernels} from "./cases.js";
 
 const [backend = "cpu", ...flags] = process.argv.slice(2);
 const withJs = flags.includes("--js");
@@ -28,14 +28,16 @@ if (tf.getBackend() !== backend) throw new Error(`backend ${backend} unavailable
 const cells: Cell[] = [];
 for (const def of cases(await loadLti())) {
   let stop = "";
+  let prev: Cell | null = null;
   for (const L of sizes) {
-    const cell = stop
+    if (!stop && prev?.ms != null) stop = skipReason(def.kernel, prev.L, prev.ms, prev.firstMs ?? 0, L, CAP_MS);
+    const cell: Cell = stop
       ? {kernel: def.kernel, shape: "", backend, L, ms: null, reps: 0, firstMs: null, jsMs: null, note: stop}
       : await benchCell(def, L, backend, withJs);
     cells.push(cell);
     process.stderr.write(`  ${backend.padEnd(6)} ${def.kernel.padEnd(24)} L=${String(L).padEnd(5)} ` +
       `${cell.ms == null ? "—" : cell.ms.toFixed(2) + " ms"}${cell.jsMs != null ? ` (JS ${cell.jsMs.toFixed(2)} ms)` : ""}${cell.note ? ` ${cell.note}` : ""}\n`);
-    if (!stop && cell.ms != null && (cell.ms > CAP_MS || (cell.firstMs ?? 0) > 4 * CAP_MS)) stop = `skipped: L=${L} already took ${(cell.ms / 1000).toFixed(1)} s per call`;
+    prev = cell;
   }
 }
 process.stdout.write(JSON.stringify(cells));

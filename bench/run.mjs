@@ -3,8 +3,9 @@
 // plain JavaScript Float32Array loop in the same process. Prints a table and writes
 // bench/results/latest.json. Numbers, never assertions.
 //   node bench/run.mjs [--quick] [--only=cpu,webgl]
-// A cell slower than BENCH_CAP_MS per call (default 3000; or whose first call, with shader
-// compiles, takes 4x that) stops the larger sizes of that kernel on that backend; attention is not run above L = 4096 (l² memory).
+// The larger sizes of a kernel on a backend are skipped once a cell takes more than
+// BENCH_CAP_MS per call (default 3000; first call with shader compiles: 4x that), or when
+// the next size is predicted (linear or quadratic growth) to take more than 8 s; attention is not run above L = 4096 (l² memory).
 import {spawnSync} from "node:child_process";
 import {mkdirSync, writeFileSync} from "node:fs";
 import {rm} from "node:fs/promises";
@@ -54,7 +55,9 @@ if (gpuBackends.length) {
       }
       for (const kernel of await page.evaluate(() => window.bench.kernels())) {
         let stop = "";
+        let prev = null;
         for (const L of SIZES) {
+          if (!stop && prev?.ms != null) stop = await page.evaluate((a) => window.bench.skipReason(...a), [kernel, prev.L, prev.ms, prev.firstMs ?? 0, L, CAP_MS]);
           let cell;
           if (stop) cell = {kernel, backend, L, ms: null, reps: 0, firstMs: null, jsMs: null, note: stop};
           else {
@@ -67,7 +70,7 @@ if (gpuBackends.length) {
           cells.push({...cell, env: "chromium"});
           console.error(`  ${backend.padEnd(6)} ${kernel.padEnd(24)} L=${String(L).padEnd(5)} ${cell.ms == null ? "—" : cell.ms.toFixed(2) + " ms"}` +
             `${cell.jsMs != null ? ` (JS ${cell.jsMs.toFixed(2)} ms)` : ""}${cell.note ? ` ${cell.note}` : ""}`);
-          if (!stop && cell.ms != null && (cell.ms > CAP_MS || cell.firstMs > 4 * CAP_MS)) stop = `skipped: L=${L} already took ${(cell.ms / 1000).toFixed(1)} s per call (first call ${(cell.firstMs / 1000).toFixed(1)} s)`;
+          prev = cell;
         }
       }
       jsDone = true;

@@ -13,7 +13,10 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const WASM_DIR = join(ROOT, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
 const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
 /** LTI kernels (another file's contract): bundled only if present. */
-export const LTI_MODULES = {ssmKernel: ["ssmKernel"], ssmRecurrent: ["ssmRecurrent"], causalConv: ["causalConv", "causalConvFFT", "causalConvDirect"]};
+export const LTI_MODULES = {
+  ssmKernel: ["ssmKernel"], ssmRecurrent: ["ssmRecurrent"], causalConv: ["causalConv", "causalConvFFT", "causalConvDirect"],
+  expm: ["expm"], discretize: ["discretize"]
+};
 
 /** Source of `virtual:lti-kernels`: re-exports of whichever LTI kernels exist. */
 function ltiSource() {

@@ -10,7 +10,7 @@ import {linearScan, linearScanLoop} from "../../src/kernels/linearScan.js";
 import {selectiveScan, selectiveScanLoop} from "../../src/kernels/selectiveScan.js";
 import {linearAttention, linearAttentionRecurrent, softmaxAttention, softmaxAttentionLoop} from "../../src/kernels/attention.js";
 import * as lti from "virtual:lti-kernels";
-import {seq} from "virtual:fixtures";
+import {lti as ltiFixtures, seq} from "virtual:fixtures";
 
 type Check = () => {actual: tf.Tensor; expected: ArrayLike<number>};
 
@@ -108,6 +108,32 @@ if (lti.ssmRecurrent) checks.set(`ssmRecurrent n=${n} l=${L} = loop`, () => ({ac
 for (const name of ["causalConv", "causalConvFFT", "causalConvDirect"] as const) {
   const f = lti[name];
   if (f) checks.set(`${name} l=${L} = loop`, () => ({actual: f(uL, Float32Array.from(kernelLoop(L))), expected: convLoop(uL, kernelLoop(L))}));
+}
+
+// ---- LTI fixtures (data/ref_lti.py, numpy/scipy), when both the fixture and the kernel exist
+if (ltiFixtures) {
+  // A subset: every new shape compiles new shader programs on webgl (seconds each).
+  for (const c of (ltiFixtures.lti ?? []).filter((c: any) => /^n=(2|8) /.test(c.name))) {
+    if (lti.ssmKernel) checks.set(`ssmKernel fixture ${c.name}`, () => ({actual: lti.ssmKernel!(c.Ab, c.Bb, c.C, c.K.length), expected: c.K}));
+    if (lti.ssmRecurrent) checks.set(`ssmRecurrent fixture ${c.name}`, () => ({actual: lti.ssmRecurrent!(c.Ab, c.Bb, c.C, c.u), expected: c.y}));
+  }
+  for (const c of (ltiFixtures.causalConv ?? []).filter((c: any) => c.l === 5 || c.l === 100)) {
+    for (const name of ["causalConv", "causalConvFFT", "causalConvDirect"] as const) {
+      const f = lti[name];
+      if (f) checks.set(`${name} fixture l=${c.l}`, () => ({actual: f(c.u, c.K), expected: c.y}));
+    }
+  }
+  for (const c of (ltiFixtures.expm ?? []).filter((_: unknown, i: number) => i % 6 === 0)) {
+    if (lti.expm) checks.set(`expm fixture ${c.name}`, () => ({actual: lti.expm!(c.A), expected: c.expA.flat()}));
+  }
+  for (const c of (ltiFixtures.discretize ?? []).slice(0, 5)) {
+    if (lti.discretize) {
+      checks.set(`discretize fixture ${c.name}`, () => {
+        const {Ab, Bb} = lti.discretize!(c.A, c.B, c.delta, c.method);
+        return {actual: tf.concat([tf.reshape(Ab, [-1]), tf.reshape(Bb, [-1])]), expected: [...c.Ab.flat(), ...c.Bb.flat()]};
+      });
+    }
+  }
 }
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */

@@ -11,4 +11,6 @@ declare module "virtual:lti-kernels" {
   export const causalConv: ((u: T, K: T) => tf.Tensor) | undefined;
   export const causalConvFFT: ((u: T, K: T) => tf.Tensor) | undefined;
   export const causalConvDirect: ((u: T, K: T) => tf.Tensor) | undefined;
+  export const expm: ((A: T) => tf.Tensor) | undefined;
+  export const discretize: ((A: T, B: T, delta: number, method?: any) => {Ab: tf.Tensor; Bb: tf.Tensor}) | undefined;
 }
