@@ -1,7 +1,7 @@
-// The systems of page 4 (/views), as plain float64 arrays (no tensors): for each choice of A
+// The systems of page 4 (/views), as plain float64 arrays: for each choice of A
 // the dense real system (for the recurrence and the dense kernel) and, where A is diagonal,
 // its complex modes (for the Vandermonde kernel, ./s4d.ts). Seeded, so a URL reproduces a
-// figure exactly.
+// figure exactly. recurrentView and convolutionView run the two views on tensors.
 //
 //   "legs"    HiPPO-LegS (dense, lower triangular; eigenvalues −1 … −N), B_n = √(2n+1),
 //             C_h ~ N(0, 1)^N. No stable diagonalisation (S4's reason for DPLR): modes = null.
@@ -10,10 +10,15 @@
 //   "random"  N/2 random stable pairs λ = −a + iω, a log-uniform in [0.05, 1], ω uniform in
 //             [0, πN/2], B = 1; dense = Q (block form) Qᵀ with Q a random orthogonal matrix,
 //             so A is dense but its spectrum is known exactly.
+import * as tf from "@tensorflow/tfjs";
+import {causalConv} from "./causalConv.js";
+import {discretize} from "./discretize.js";
 import {hippoArrays} from "./hippo.js";
+import {ssmKernel} from "./ssmKernel.js";
+import {ssmRecurrent} from "./ssmRecurrent.js";
 import {mulberry32} from "./signals.js";
-import {s4dInit, s4dRealSystem, type Complex, type Modes} from "./s4d.js";
-import {fail} from "./validate.js";
+import {s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes} from "./s4d.js";
+import {fail, toTensor, type TensorLike} from "./validate.js";
 
 export type ViewInit = "legs" | "lin" | "inv" | "real" | "random";
 export const VIEW_INITS: readonly ViewInit[] = ["legs", "lin", "inv", "real", "random"];
@@ -132,4 +137,44 @@ export function slowestRate(eigRe: ArrayLike<number>): number {
   let r = Infinity;
   for (let i = 0; i < eigRe.length; i++) r = Math.min(r, Math.abs(eigRe[i]));
   return r;
+}
+
+/**
+ * The recurrent view for every channel: x_k = Ā_h x_{k−1} + B̄_h u_k, y_{h,k} = C_h x_k, with
+ * (Ā_h, B̄_h) the ZOH discretization of the dense real system at Δ_h (discretize, then
+ * ssmRecurrent: the contract's kernels). u (l), deltas (h) → y (h, l), float32.
+ */
+export function recurrentView(sys: ViewSystem, deltas: number[], u: TensorLike): tf.Tensor2D {
+  const fn = "recurrentView";
+  if (deltas.length !== sys.dense.C.length) fail(fn, `deltas must have one Δ per channel (${sys.dense.C.length}), got ${deltas.length}`);
+  return tf.tidy(() => tf.stack(deltas.map((d, h) => {
+    const {Ab, Bb} = discretize(sys.dense.A, sys.dense.B, d);
+    return ssmRecurrent(Ab, Bb, sys.dense.C[h], u);
+  })) as tf.Tensor2D);
+}
+
+/**
+ * The convolutional view for every channel: the kernel K̄_h (Vandermonde, s4dKernel, when A
+ * is diagonal; powers of the dense Ā, ssmKernel, for LegS), then y_h = causalConv(u, K̄_h).
+ * u (l), deltas (h) → {K (h, l), y (h, l)}, float32.
+ */
+export function convolutionView(sys: ViewSystem, deltas: number[], u: TensorLike): {K: tf.Tensor2D; y: tf.Tensor2D} {
+  const fn = "convolutionView";
+  if (deltas.length !== sys.dense.C.length) fail(fn, `deltas must have one Δ per channel (${sys.dense.C.length}), got ${deltas.length}`);
+  return tf.tidy(() => {
+    const ut = toTensor(u, fn, "u");
+    const L = ut.shape[0];
+    let K: tf.Tensor2D;
+    if (sys.modes && sys.Cmodes) {
+      const C = {re: sys.Cmodes.map((c) => Array.from(c.re)), im: sys.Cmodes.map((c) => Array.from(c.im))};
+      K = s4dKernel(sys.modes.A, sys.modes.B, C, deltas, L, {conj: sys.modes.conj}); // (h, L)
+    } else {
+      K = tf.stack(deltas.map((d, h) => {
+        const {Ab, Bb} = discretize(sys.dense.A, sys.dense.B, d);
+        return ssmKernel(Ab, Bb, sys.dense.C[h], L);
+      })) as tf.Tensor2D;
+    }
+    const y = tf.stack(tf.unstack(K).map((Kh) => causalConv(ut, Kh))) as tf.Tensor2D; // (h, L)
+    return {K, y};
+  });
 }

@@ -64,7 +64,11 @@ export function costMethods(sys: CostSystem, backend: string): {methods: CostMet
 
 const pause = () => new Promise<void>((r) => setTimeout(r, 0));
 
-/** Median wall time (ms) of `fn` with a readback; one warm-up call; fewer repetitions when slow. */
+/**
+ * Best (minimum) wall time (ms) of `fn` over `reps` calls with a readback, after one warm-up
+ * call; one timed call when slow. The minimum, not the median: on a shared machine the noise
+ * only ever adds time.
+ */
 export async function timeCall(fn: () => tf.Tensor, reps = 3): Promise<{ms: number; reps: number}> {
   const warm = fn();
   await warm.data();
@@ -79,8 +83,7 @@ export async function timeCall(fn: () => tf.Tensor, reps = 3): Promise<{ms: numb
     y.dispose();
     if (times[0] > 150) break; // slow: one timed call is enough
   }
-  times.sort((a, b) => a - b);
-  return {ms: times[Math.floor(times.length / 2)], reps: times.length};
+  return {ms: Math.min(...times), reps: times.length};
 }
 
 /**

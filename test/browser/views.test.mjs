@@ -1,0 +1,110 @@
+// Page 4 (/views): renders clean on cpu (no console error, no foreign request, math typeset),
+// the two views agree (printed max difference small) on cpu and on webgl, a slider drag
+// redraws the kernels (time from input event to redraw printed, not asserted), tensors do not
+// pile up across slider moves, bad URL values are refused with a visible warning, a figure
+// exports a PNG, and the cost figure measures on a button press.
+import {after, before, test} from "node:test";
+import assert from "node:assert/strict";
+import {launch, openPage, serve} from "./harness.mjs";
+
+const ROOT = process.env.SSM_OUT ?? "dist";
+let server, browser;
+before(async () => { server = await serve(ROOT); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function readout(page) {
+  await page.waitForSelector(".views-readout", {timeout: 90_000});
+  return page.evaluate(() => {
+    const r = document.querySelector(".views-readout");
+    return {maxDiff: Number(r.dataset.maxdiff), maxY: Number(r.dataset.maxy), backend: r.dataset.backend, tensors: Number(r.dataset.tensors), text: r.textContent.replace(/\s+/g, " ").trim()};
+  });
+}
+const kernelPath = (page) => page.evaluate(() => document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series")?.getAttribute("d") ?? "");
+
+test("/views on cpu: renders clean, math typeset, the two views agree, slider drags redraw", async () => {
+  const {page, context, errors, foreign} = await openPage(browser, server.origin, "/views?backend=cpu");
+  try {
+    const r = await readout(page);
+    console.log(`views cpu: ${r.text}`);
+    assert.equal(r.backend, "cpu");
+    assert.ok(Number.isFinite(r.maxDiff) && r.maxY > 0, "a finite difference and a non-zero output");
+    assert.ok(r.maxDiff <= 1e-4 * r.maxY, `recurrence and convolution agree on cpu (max diff ${r.maxDiff}, max |y| ${r.maxY})`);
+    assert.ok(await page.locator(".katex").count() > 10, "math is typeset");
+    assert.equal(await page.locator(".ssm-tex-error").count(), 0, "no LaTeX errors");
+    assert.ok(await page.locator(".ssm-figure").count() >= 8, "kernel, outputs, difference, 5 spectra and time-scale figures");
+
+    // Drag Δ: time from the input event to the redrawn kernel figure.
+    const times = [];
+    const tensors = [];
+    for (const v of [-1.5, -2.5, -3, -1]) {
+      const before = await kernelPath(page);
+      const ms = await page.evaluate(async (v) => {
+        const input = document.querySelector('.ssm-control[data-key=delta] input[type=range]');
+        const old = document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series");
+        const t0 = performance.now();
+        input.value = String(v);
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+        while (document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series") === old) await new Promise((r) => requestAnimationFrame(r));
+        return performance.now() - t0;
+      }, v);
+      times.push(ms);
+      assert.notEqual(await kernelPath(page), before, `the kernel figure changed for log10 Δ = ${v}`);
+      tensors.push((await readout(page)).tensors);
+    }
+    console.log(`views cpu: slider input → redrawn kernel figure: ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
+    assert.equal(new Set(tensors).size, 1, `tf.memory().numTensors stays the same across slider moves (${tensors.join(", ")})`);
+    const r2 = await readout(page);
+    assert.ok(r2.maxDiff <= 1e-4 * r2.maxY, `still agree after the moves (${r2.text})`);
+
+    // Every initialisation: the two views agree.
+    for (const init of ["legs", "inv", "real", "random"]) {
+      await page.selectOption(".ssm-control[data-key=A] select", init);
+      await page.waitForFunction((name) => document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-figure-title")?.textContent.includes(name),
+        {legs: "LegS", inv: "S4D-Inv", real: "S4D-Real", random: "random"}[init], {timeout: 30_000});
+      const ri = await readout(page);
+      console.log(`views cpu ${init}: max diff ${ri.maxDiff.toExponential(2)} (max |y| ${ri.maxY.toExponential(2)})`);
+      assert.ok(ri.maxDiff <= 1e-4 * ri.maxY, `${init}: recurrence = convolution`);
+    }
+
+    // Export the kernel figure as PNG 2x.
+    const fig = page.locator(".ssm-figure[data-filename=views-kernels]");
+    await fig.locator(".ssm-export-toggle").click();
+    const [dl] = await Promise.all([page.waitForEvent("download", {timeout: 30_000}), fig.locator('button[data-export="png-2"]').click()]);
+    assert.match(dl.suggestedFilename(), /views-kernels@2x\.png$/);
+
+    // The cost figure measures on a button press and names the backend.
+    await page.locator(".views-measure").click();
+    await page.waitForSelector(".views-cost .ssm-figure", {timeout: 60_000});
+    assert.match(await page.locator(".views-cost .ssm-figure-title").textContent(), /on cpu/);
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/views on webgl: the printed max difference between the two views is small", async () => {
+  const {page, context, errors} = await openPage(browser, server.origin, "/views?backend=webgl");
+  try {
+    const r = await readout(page);
+    console.log(`views webgl: ${r.text}`);
+    assert.equal(r.backend, "webgl");
+    assert.ok(r.maxDiff <= 1e-3 * r.maxY, `recurrence and convolution agree on webgl (max diff ${r.maxDiff}, max |y| ${r.maxY})`);
+    assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/views: bad URL values are refused with a visible warning and the page still computes", async () => {
+  const {page, context, errors} = await openPage(browser, server.origin, "/views?backend=cpu&N=abc&delta=-5&A=nonsense&L=7");
+  try {
+    const r = await readout(page);
+    assert.ok(await page.locator(".ssm-url-warning").count() >= 4, "one warning per bad value");
+    assert.ok(await page.locator(".ssm-notice-warn").count() >= 1, "the warnings are listed in a notice");
+    assert.ok(Number.isFinite(r.maxDiff) && r.maxDiff <= 1e-4 * r.maxY, "defaults used, views agree");
+    assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
