@@ -7,7 +7,7 @@
 // BENCH_CAP_MS per call (default 3000; first call with shader compiles: 4x that), or when
 // the next size is predicted (linear or quadratic growth) to take more than 8 s; attention is not run above L = 4096 (l² memory).
 import {spawnSync} from "node:child_process";
-import {mkdirSync, writeFileSync} from "node:fs";
+import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {rm} from "node:fs/promises";
 import {cpus, totalmem} from "node:os";
 import {launch, serve} from "../test/browser/harness.mjs";
@@ -18,7 +18,8 @@ const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const SIZES = quick ? [256, 1024] : [256, 1024, 4096, 16384];
 const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 3000);
-const want = (b) => !only || only.includes(b);
+const from = args.find((a) => a.startsWith("--from="))?.slice(7); // re-print a saved run
+const want = (b) => !from && (!only || only.includes(b));
 const started = Date.now();
 const cells = [];
 const notes = [];
@@ -84,11 +85,16 @@ if (gpuBackends.length) {
 }
 
 // ---- table
+if (from) {
+  const saved = JSON.parse(readFileSync(from, "utf8"));
+  cells.push(...saved.cells);
+  notes.push(...saved.notes.filter((n) => !/ on \w+: /.test(n)));
+}
 const backends = ["cpu", "wasm", "webgl", "webgpu"].filter((b) => cells.some((c) => c.backend === b));
 const kernels = [...new Set(cells.map((c) => c.kernel))];
 const get = (k, b, L) => cells.find((c) => c.kernel === k && c.backend === b && c.L === L);
 const js = (k, env, L) => cells.find((c) => c.kernel === k && c.env === env && c.L === L && c.jsMs != null)?.jsMs ?? null;
-const fmt = (ms) => (ms == null ? "—" : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const fmt = (ms) => (ms == null ? "—" : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms > 0 ? ms.toFixed(2) : "<0.1");
 const header = ["kernel", "L", ...backends.map((b) => `${b} ms`), "JS node ms", "JS chromium ms", ...backends.map((b) => `${b}/JS`)];
 const rows = [];
 for (const k of kernels) {
@@ -99,7 +105,7 @@ for (const k of kernels) {
       ...backends.map((b) => {
         const c = get(k, b, L);
         const j = c?.env === "chromium" ? jc : jn;
-        return c?.ms != null && j ? (c.ms / j).toFixed(c.ms / j >= 10 ? 0 : 1) + "x" : "—";
+        return c?.ms != null && j > 0 ? (c.ms / j).toFixed(c.ms / j >= 10 ? 0 : 1) + "x" : "—";
       })]);
   }
 }
@@ -107,13 +113,15 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].l
 const line = (r) => r.map((x, i) => (i < 1 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ");
 const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
-console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).`);
+console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).` +
+  `\nChromium's performance.now() is coarsened to 0.1 ms: small JS chromium times are quantised.`);
 console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99"}).map(([k, v]) => `${k} ${v}`).join("; ")}`);
 console.log(table);
 for (const n of [...notes, ...cellNotes]) console.log(`note: ${n}`);
 const elapsed = (Date.now() - started) / 1000;
 console.log(`total ${elapsed.toFixed(0)} s on ${cpus().length} cores`);
 
+if (from) process.exit(0);
 mkdirSync(new URL("./results/", import.meta.url), {recursive: true});
 writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify({
   date: new Date().toISOString(), node: process.version, cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1),
