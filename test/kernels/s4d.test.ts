@@ -5,7 +5,7 @@ import {discretize} from "../../src/kernels/discretize.js";
 import {ssmKernel} from "../../src/kernels/ssmKernel.js";
 import {ssmRecurrent} from "../../src/kernels/ssmRecurrent.js";
 import {s4dDiscretize, s4dInit, s4dKernel, s4dRealSystem, S4D_INITS} from "../../src/kernels/s4d.js";
-import {channelDeltas, kernelLength, viewSystem, VIEW_INITS} from "../../src/kernels/views.js";
+import {channelDeltas, convolutionView, kernelLength, recurrentView, viewSystem, VIEW_INITS} from "../../src/kernels/views.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface Case {
@@ -122,6 +122,19 @@ describe.each(BACKENDS)("S4D kernels on %s", (backend) => {
       });
     }
   }
+
+  it.each(VIEW_INITS.map((i) => [i]))("the page's recurrentView equals convolutionView for %s (and neither leaks)", (init) => {
+    const sys = viewSystem(init, 16, 3, 2), deltas = channelDeltas(0.02, 1.5, 3);
+    const u = Float32Array.from({length: 700}, (_, k) => Math.cos(0.03 * k));
+    expectNoLeak(() => recurrentView(sys, deltas, u));
+    expectNoLeak(() => { const r = convolutionView(sys, deltas, u); return [r.K, r.y]; });
+    const yRec = recurrentView(sys, deltas, u), {K, y} = convolutionView(sys, deltas, u);
+    expect(yRec.shape).toEqual([3, 700]);
+    expect(K.shape).toEqual([3, 700]);
+    assertClose(yRec, y, {atol: 2e-4 * Math.max(1e-30, maxAbs(y.dataSync())), rtol: 0, label: `${init}: `});
+    expect(() => recurrentView(sys, [0.1], u)).toThrow(/recurrentView: deltas must have one Δ per channel/);
+    tf.dispose([yRec, K, y]);
+  });
 
   it("s4dKernel with h channels equals h single-channel calls (Δ per channel, shared A, B)", () => {
     const c = fx.cases[0];
