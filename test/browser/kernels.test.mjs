@@ -27,6 +27,9 @@ const KNOWN_UNSUPPORTED = {
   wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]]
 };
 
+/** KERNEL_CHECKS_REJECT=webgpu,… treats those backends as failing the self-check. */
+const FORCE_REJECT = (process.env.KERNEL_CHECKS_REJECT ?? "").split(",").filter(Boolean);
+
 let dir, server, browser, page;
 const consoleErrors = [];
 const foreign = [];
@@ -80,7 +83,9 @@ describe("kernels in Chromium", () => {
       let accepted = null; // {ok, reason}
       let names = [];
       before(async () => {
-        accepted = await page.evaluate((b) => window.kernelChecks.init(b), backend);
+        accepted = FORCE_REJECT.includes(backend)
+          ? {ok: false, reason: "forced by KERNEL_CHECKS_REJECT (to exercise the skip path)"}
+          : await page.evaluate((b) => window.kernelChecks.init(b), backend);
         names = await page.evaluate(() => window.kernelChecks.list());
       }, {timeout: 120_000});
 
