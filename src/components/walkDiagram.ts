@@ -22,7 +22,7 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
 /** Lays the steps out in rows (a "snake": left to right, then right to left) with arrows. */
 export function WalkDiagram(steps: WalkStep[], {width = 800}: {width?: number} = {}): SVGSVGElement {
   const perRow = width >= 900 ? 4 : width >= 560 ? 3 : 2;
-  const gap = 28, boxH = 74, rowGap = 36;
+  const gap = 28, boxH = 84, rowGap = 36;
   const boxW = (width - gap * (perRow - 1) - 2) / perRow;
   const rows = Math.ceil(steps.length / perRow);
   const height = rows * boxH + (rows - 1) * rowGap + 2;
@@ -58,12 +58,31 @@ export function WalkDiagram(steps: WalkStep[], {width = 800}: {width?: number} =
       stroke: s.exists ? "#4e79a7" : "#bbb", "stroke-width": 1.5, "stroke-dasharray": s.exists ? "" : "5 4"}, g);
     const title = el("text", {x: 10, y: 24, "font-size": 14, "font-weight": 600, fill: s.exists ? "#1d3f66" : "#777"}, g);
     title.textContent = `${i + 1}. ${s.title}`;
-    const gist = el("text", {x: 10, y: 46, "font-size": 12.5, fill: "#444"}, g);
-    gist.textContent = s.gist;
+    // The gist wraps onto two lines (width estimated at ~6.6 px per character at 12.5 px).
+    wrap(s.gist, Math.max(8, Math.floor((boxW - 20) / 6.6))).slice(0, 2).forEach((line, j) => {
+      const gist = el("text", {x: 10, y: 46 + j * 16, "font-size": 12.5, fill: "#444"}, g);
+      gist.textContent = line;
+    });
     if (!s.exists) {
-      const soon = el("text", {x: 10, y: 64, "font-size": 11, fill: "#999", "font-style": "italic"}, g);
+      const soon = el("text", {x: boxW - 10, y: 24, "font-size": 11, fill: "#999", "font-style": "italic", "text-anchor": "end"}, g);
       soon.textContent = "coming";
     }
   });
   return svg;
+}
+
+/** Greedy word wrap to at most `width` characters per line (a long word gets its own line). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
