@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {causalConv} from "../../src/kernels/causalConv.js";
 import {ssmKernel} from "../../src/kernels/ssmKernel.js";
-import {ssmRecurrent, ssmStates} from "../../src/kernels/ssmRecurrent.js";
+import {chunking, ssmRecurrent, ssmStates} from "../../src/kernels/ssmRecurrent.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 import {convScale, system, type LtiCase} from "./lti-helpers.js";
 
@@ -74,5 +74,40 @@ describe.each(BACKENDS)("ssmRecurrent and ssmStates on %s", (backend) => {
     expect(() => ssmStates(Ab, Bb, [1, 2], [1, NaN])).toThrow("ssmStates: x0 must be finite, but entry 1 is NaN");
     expect(() => ssmStates(Ab, [[1], [1], [1]], [1, 2])).toThrow("ssmStates: Bb must have shape (n, 1) = (2,1), but got (3,1)");
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("ssmStates: the chunked form and the odd-even scan compute the same recurrence", () => {
+  it("ssmStates(..., {algorithm}) agrees between 'chunked' and 'scan' for n ≤ 8, odd l, x0, and an unstable Ā", async () => {
+    await tf.setBackend("cpu");
+    const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    for (const [n, l, radius] of [[1, 1, 0.9], [2, 7, 0.95], [3, 1000, 0.99], [4, 4097, 0.999], [8, 513, 0.9], [2, 300, 1.01]] as const) {
+      const r = rand(n * 1000 + l);
+      // Ā = radius · (random rotation-ish matrix), normalised by its ∞-norm so its powers stay bounded.
+      const M = Array.from({length: n}, () => Array.from({length: n}, () => r()));
+      const norm = Math.max(...M.map((row) => row.reduce((a, v) => a + Math.abs(v), 0)));
+      const Ab = M.map((row) => row.map((v) => (radius * v) / norm));
+      const Bb = Array.from({length: n}, () => [r()]);
+      const u = Array.from({length: l}, () => r());
+      const x0 = Array.from({length: n}, () => r());
+      const before = tf.memory().numTensors;
+      const a = ssmStates(Ab, Bb, u, x0, {algorithm: "chunked"});
+      const b = ssmStates(Ab, Bb, u, x0, {algorithm: "scan"});
+      const [da, db] = [a.dataSync(), b.dataSync()];
+      const scale = Math.max(1, ...Array.from(db, Math.abs));
+      let err = 0;
+      for (let i = 0; i < da.length; i++) err = Math.max(err, Math.abs(da[i] - db[i]));
+      expect(err / scale, `n=${n} l=${l}`).toBeLessThan(2e-5);
+      tf.dispose([a, b]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+  it("chunking() uses the chunked form only for a small state", () => {
+    expect(chunking(2, 1000)).toEqual({s: 32, nb: 32});
+    expect(chunking(8, 16384)).not.toBeNull();
+    expect(chunking(9, 1000)).toBeNull();
+    expect(() => ssmStates([[0.5]], [[1]], [1, 2], undefined, {algorithm: "bogus" as never})).toThrow(/ssmStates: algorithm must be/);
+    const big = Array.from({length: 16}, (_, i) => Array.from({length: 16}, (_, j) => (i === j ? 0.5 : 0)));
+    expect(() => ssmStates(big, big.map(() => [1]), [1, 2, 3], undefined, {algorithm: "chunked"})).toThrow(/chunked algorithm needs n ≤ 8/);
   });
 });
