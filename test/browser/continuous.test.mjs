@@ -27,14 +27,19 @@ async function open(path) {
 }
 
 /** Sets a slider's value, dispatches `input`, and resolves with the ms until the page has
- *  been quiet (no DOM mutation) for 300 ms, measured to the last mutation plus one frame. */
+ *  been quiet (no DOM mutation) for 300 ms, measured to the last figure mutation plus one frame. */
 function moveSlider(page, key, value) {
   return page.evaluate(([key, value]) => new Promise((resolve) => {
     const input = document.querySelector(`.ssm-control[data-key="${key}"] input[type=range]`);
     if (!input) throw new Error(`no slider ${key}`);
     let last = null, timer;
     const t0 = performance.now();
-    const obs = new MutationObserver(() => {
+    // The readout under the controls is deliberately updated after the paint (it solves again
+    // with h/2): mutations that only touch it do not count as "the figures redrawn".
+    const isReadout = (node) => node.nodeType === 1 ? node.matches(".ssm-readout") || !!node.closest(".ssm-readout") : !!node.parentElement?.closest(".ssm-readout");
+    const obs = new MutationObserver((records) => {
+      const relevant = records.some((r) => !isReadout(r.target) && ![...r.addedNodes, ...r.removedNodes].every(isReadout));
+      if (!relevant) return;
       last = performance.now();
       clearTimeout(timer);
       timer = setTimeout(done, 300);
