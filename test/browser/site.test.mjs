@@ -1,0 +1,62 @@
+// The whole built site: the navigation lists exactly the pages that exist, in walk order;
+// every page loads with no console error and no request to another host; no HTML file
+// loads a script or stylesheet from another host. Prints the bytes of each page's first
+// load (a measurement, not an assertion).
+import {after, before, test} from "node:test";
+import assert from "node:assert/strict";
+import {existsSync, readdirSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {launch, openPage, serve} from "./harness.mjs";
+
+const ROOT = process.env.SSM_OUT ?? "dist";
+const WALK = ["/continuous", "/discretization", "/hippo", "/views", "/selective", "/linear-attention", "/family", "/lab"];
+const PAGES = WALK.filter((p) => existsSync(`src${p}.md`));
+let server, browser;
+
+before(async () => {
+  server = await serve(ROOT);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("no built HTML file loads a script, stylesheet or font from another host", () => {
+  const html = readdirSync(ROOT).filter((f) => f.endsWith(".html"));
+  assert.ok(html.length >= PAGES.length + 1);
+  for (const f of html) {
+    const text = readFileSync(join(ROOT, f), "utf8");
+    const external = [...text.matchAll(/<(script|link|img|iframe)\b[^>]*\b(src|href)="(https?:)?\/\/[^"]+"/g)].map((m) => m[0]);
+    assert.deepEqual(external, [], `${f} loads nothing from another host`);
+  }
+});
+
+test("the navigation lists exactly the existing pages, in walk order", async () => {
+  const {page, context} = await openPage(browser, server.origin, "/?backend=cpu");
+  try {
+    const links = await page.$$eval("#observablehq-sidebar a", (as) => as.map((a) => new URL(a.href).pathname));
+    assert.deepEqual(links.filter((p) => p !== "/"), PAGES);
+  } finally {
+    await context.close();
+  }
+});
+
+test("every page loads with no console error and no request to another host", async () => {
+  const weights = [];
+  for (const path of ["/", ...PAGES]) {
+    const {page, context, errors, foreign} = await openPage(browser, server.origin, `${path}?backend=cpu`);
+    try {
+      await page.waitForSelector(".ssm-backend-badge", {timeout: 60_000});
+      await page.waitForTimeout(1500);
+      const bytes = await page.evaluate(() => performance.getEntriesByType("resource")
+        .reduce((a, e) => a + e.decodedBodySize, 0) + performance.getEntriesByType("navigation")[0].decodedBodySize);
+      assert.deepEqual(errors, [], `${path}: no console error`);
+      assert.deepEqual(foreign, [], `${path}: no request to another host`);
+      weights.push(`${path} ${(bytes / 1e6).toFixed(2)} MB`);
+    } finally {
+      await context.close();
+    }
+  }
+  console.log(`first load (uncompressed bytes, cpu backend, before scrolling): ${weights.join(", ")}`);
+});
