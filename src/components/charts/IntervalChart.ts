@@ -31,9 +31,11 @@ export function IntervalChart(rows: IntervalRow[], options: IntervalChartOptions
   const t = theme(talk);
   const svg = createSVG(width, height, t, "interval-chart");
   const nameW = Math.max(0, ...rows.map((r) => textWidth(r.name, t.labelSize))) + t.fontSize;
-  const x0 = Math.round(nameW + t.fontSize * 0.5), x1 = width - t.fontSize * 1.6;
+  // Never narrower than 10 px (a figure drawn before its container has a width must not
+  // produce negative rect sizes).
+  const x0 = Math.round(nameW + t.fontSize * 0.5), x1 = Math.max(x0 + 10, width - t.fontSize * 1.6);
   const y0 = t.fontSize * (markers.some((m) => m.label) ? 2 : 0.8);
-  const y1 = height - (t.fontSize * 2.2 + (xLabel ? t.labelSize * 1.4 : 0));
+  const y1 = Math.max(y0 + 10, height - (t.fontSize * 2.2 + (xLabel ? t.labelSize * 1.4 : 0)));
   const x = makeScale(xType, xDomain, [x0, x1]);
   drawAxis(svg, t, {orient: "bottom", scale: x, ticks: ticksFor(xDomain, xType, Math.max(2, Math.round((x1 - x0) / (t.fontSize * 6)))), x0, x1, y0, y1, label: xLabel});
   const rowH = (y1 - y0) / Math.max(1, rows.length);
