@@ -92,6 +92,8 @@ test("/hippo renders clean, typesets math, shows its figures, responds to slider
 
   const tensors = () => page.evaluate(() => Number(document.querySelector(".ssm-tensors")?.textContent));
   const tf0 = await tensors();
+  // Let the page settle (scrolling back, idle-time cache warm-up) so the first timing is a slider move's own.
+  await page.waitForTimeout(1500);
   const fmt = (ts) => ts.map((t) => t.last.toFixed(0)).join(", ") + ` ms (first figure: ${ts.map((t) => t.first.toFixed(0)).join(", ")} ms)`;
   const times = [];
   for (const v of [0.3, 0.5, 0.7]) times.push(await moveSlider(page, "tc", v));
@@ -102,13 +104,13 @@ test("/hippo renders clean, typesets math, shows its figures, responds to slider
   const tTimes = [];
   for (const v of [2, 1.5]) tTimes.push(await moveSlider(page, "theta", v));
   console.log(`/hippo θ move → last figure redraw (cpu, θ = 2, 1.5): ${fmt(tTimes)}`);
-  const play = await playRate(page, 2000);
-  console.log(`/hippo play (cpu, N = 8): ${play.redrawsPerSec.toFixed(1)} figure-1 redraws/s, ${play.framesPerSec.toFixed(1)} frames/s`);
   const readout = await page.locator(".ssm-readout").first().textContent();
   console.log(`/hippo readout: ${readout.replace(/\s+/g, " ").trim()}`);
   assert.match(readout, /N = 8/);
   const tf1 = await tensors();
   assert.ok(Number.isFinite(tf0) && tf1 <= tf0, `tensors do not grow across slider moves (${tf0} → ${tf1})`);
+  const play = await playRate(page, 2000);
+  console.log(`/hippo play (cpu, N = 8): ${play.redrawsPerSec.toFixed(1)} figure-1 redraws/s, ${play.framesPerSec.toFixed(1)} frames/s`);
 
   // Play moves the cursor; pause stops it.
   const c0 = await page.locator('.ssm-control[data-key="tc"] input').inputValue();
