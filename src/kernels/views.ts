@@ -11,14 +11,15 @@
 //             [0, πN/2], B = 1; dense = Q (block form) Qᵀ with Q a random orthogonal matrix,
 //             so A is dense but its spectrum is known exactly.
 import * as tf from "@tensorflow/tfjs";
-import {causalConv} from "./causalConv.js";
-import {discretize} from "./discretize.js";
+import {causalConv, DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT} from "./causalConv.js";
+import {discretizeF64} from "./discretize.js";
+import {convolveReal} from "./fft.js";
 import {hippoArrays} from "./hippo.js";
 import {ssmKernel} from "./ssmKernel.js";
 import {ssmRecurrent} from "./ssmRecurrent.js";
 import {mulberry32} from "./signals.js";
 import {s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes} from "./s4d.js";
-import {fail, toTensor, type TensorLike} from "./validate.js";
+import {fail, shapeString, toTensor, type TensorLike} from "./validate.js";
 
 export type ViewInit = "legs" | "lin" | "inv" | "real" | "random";
 export const VIEW_INITS: readonly ViewInit[] = ["legs", "lin", "inv", "real", "random"];
@@ -141,40 +142,85 @@ export function slowestRate(eigRe: ArrayLike<number>): number {
 
 /**
  * The recurrent view for every channel: x_k = Ā_h x_{k−1} + B̄_h u_k, y_{h,k} = C_h x_k, with
- * (Ā_h, B̄_h) the ZOH discretization of the dense real system at Δ_h (discretize, then
- * ssmRecurrent: the contract's kernels). u (l), deltas (h) → y (h, l), float32.
+ * (Ā_h, B̄_h) the ZOH discretization of the dense real system at Δ_h (discretizeF64: the same
+ * float64 computation as `discretize`, without a tensor round trip), then ssmRecurrent, the
+ * contract's kernel. u (l), deltas (h) → y (h, l), float32.
  */
 export function recurrentView(sys: ViewSystem, deltas: number[], u: TensorLike): tf.Tensor2D {
   const fn = "recurrentView";
   if (deltas.length !== sys.dense.C.length) fail(fn, `deltas must have one Δ per channel (${sys.dense.C.length}), got ${deltas.length}`);
   return tf.tidy(() => tf.stack(deltas.map((d, h) => {
-    const {Ab, Bb} = discretize(sys.dense.A, sys.dense.B, d);
-    return ssmRecurrent(Ab, Bb, sys.dense.C[h], u);
+    const {Ab, Bb} = discretizeF64(sys.dense.A, sys.dense.B, d);
+    return ssmRecurrent(Ab, Bb, sys.dense.C[h], u); // u as given: a plain array is checked without a GPU readback
   })) as tf.Tensor2D);
 }
 
 /**
- * The convolutional view for every channel: the kernel K̄_h (Vandermonde, s4dKernel, when A
- * is diagonal; powers of the dense Ā, ssmKernel, for LegS), then y_h = causalConv(u, K̄_h).
- * u (l), deltas (h) → {K (h, l), y (h, l)}, float32.
+ * The kernel K̄_h of every channel: by the Vandermonde form (s4dKernel, one batched call)
+ * when A is diagonal, by powers of the dense Ā (ssmKernel, per channel) for LegS.
+ * deltas (h), L → K (h, L), float32.
+ */
+export function viewKernels(sys: ViewSystem, deltas: number[], L: number): tf.Tensor2D {
+  const fn = "viewKernels";
+  if (deltas.length !== sys.dense.C.length) fail(fn, `deltas must have one Δ per channel (${sys.dense.C.length}), got ${deltas.length}`);
+  return tf.tidy(() => {
+    if (sys.modes && sys.Cmodes) {
+      const C = {re: sys.Cmodes.map((c) => Array.from(c.re)), im: sys.Cmodes.map((c) => Array.from(c.im))};
+      return s4dKernel(sys.modes.A, sys.modes.B, C, deltas, L, {conj: sys.modes.conj}); // (h, L)
+    }
+    return tf.stack(deltas.map((d, h) => {
+      const {Ab, Bb} = discretizeF64(sys.dense.A, sys.dense.B, d);
+      return ssmKernel(Ab, Bb, sys.dense.C[h], L);
+    })) as tf.Tensor2D;
+  });
+}
+
+/** The largest l for which the cpu backend convolves by one matmul with the Toeplitz matrix of u (l² floats). */
+export const TOEPLITZ_MAX_L = 512;
+
+/**
+ * Causal convolution of one input with h kernels: y_{h,k} = Σ_{j≤k} K_{h,j} u_{k−j}.
+ * u (l), K (h, l) → y (h, l), float32. The direct form where causalConv uses it
+ * (l ≤ DIRECT_MAX_L[backend]), the site's FFT above, but batched over the channels:
+ *   cpu, l ≤ TOEPLITZ_MAX_L  y = K · T(u), T[j, k] = u_{k−j} (k ≥ j): one (h, l)(l, l) matmul
+ *                            with T filled row by row in JS (TypedArray.set), since the cpu
+ *                            backend gathers (causalConv's direct form) element by element;
+ *   l > DIRECT_MAX_L         convolveReal on all h rows at once (one pair of FFTs, not h);
+ *   otherwise                causalConv per channel (its direct form: gathers and a matmul,
+ *                            cheap on a GPU or wasm).
+ * Measured in Node, cpu, h = 3, l = 512: 2 ms (Toeplitz) against 11 ms for causalConv × 3.
+ */
+export function convolveChannels(u: TensorLike, K: tf.Tensor2D): tf.Tensor2D {
+  const fn = "convolveChannels";
+  return tf.tidy(() => {
+    const ut = toTensor(u, fn, "u");
+    if (ut.rank !== 1) fail(fn, `u must be rank 1 (l), but got shape ${shapeString(ut.shape)}`);
+    const l = ut.shape[0];
+    if (K.rank !== 2 || K.shape[1] !== l) fail(fn, `K must have shape (h, l) with l = ${l} like u, but got ${shapeString(K.shape)}`);
+    const h = K.shape[0];
+    const backend = tf.getBackend();
+    if (backend === "cpu" && l <= TOEPLITZ_MAX_L) {
+      const uv = ut.dataSync() as Float32Array; // (l)
+      const T = new Float32Array(l * l);
+      for (let j = 0; j < l; j++) T.set(uv.subarray(0, l - j), j * l + j); // row j: u shifted right by j
+      return tf.matMul(K, tf.tensor2d(T, [l, l], "float32")) as tf.Tensor2D; // (h, l)
+    }
+    if (l > (DIRECT_MAX_L[backend] ?? DIRECT_MAX_L_DEFAULT)) {
+      return convolveReal(tf.tile(tf.reshape(ut, [1, l]), [h, 1]) as tf.Tensor2D, K, l); // (h, l)
+    }
+    return tf.stack(tf.unstack(K).map((Kh) => causalConv(u, Kh))) as tf.Tensor2D; // (h, l); u as given (see recurrentView)
+  });
+}
+
+/**
+ * The convolutional view for every channel: the kernels (viewKernels), then
+ * y_h = K̄_h * u (convolveChannels). u (l), deltas (h) → {K (h, l), y (h, l)}, float32.
  */
 export function convolutionView(sys: ViewSystem, deltas: number[], u: TensorLike): {K: tf.Tensor2D; y: tf.Tensor2D} {
   const fn = "convolutionView";
   if (deltas.length !== sys.dense.C.length) fail(fn, `deltas must have one Δ per channel (${sys.dense.C.length}), got ${deltas.length}`);
   return tf.tidy(() => {
-    const ut = toTensor(u, fn, "u");
-    const L = ut.shape[0];
-    let K: tf.Tensor2D;
-    if (sys.modes && sys.Cmodes) {
-      const C = {re: sys.Cmodes.map((c) => Array.from(c.re)), im: sys.Cmodes.map((c) => Array.from(c.im))};
-      K = s4dKernel(sys.modes.A, sys.modes.B, C, deltas, L, {conj: sys.modes.conj}); // (h, L)
-    } else {
-      K = tf.stack(deltas.map((d, h) => {
-        const {Ab, Bb} = discretize(sys.dense.A, sys.dense.B, d);
-        return ssmKernel(Ab, Bb, sys.dense.C[h], L);
-      })) as tf.Tensor2D;
-    }
-    const y = tf.stack(tf.unstack(K).map((Kh) => causalConv(ut, Kh))) as tf.Tensor2D; // (h, L)
-    return {K, y};
+    const K = viewKernels(sys, deltas, toTensor(u, fn, "u").shape[0]);
+    return {K, y: convolveChannels(u, K)};
   });
 }

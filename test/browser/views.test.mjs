@@ -1,8 +1,9 @@
 // Page 4 (/views): renders clean on cpu (no console error, no foreign request, math typeset),
 // the two views agree (printed max difference small) on cpu and on webgl, a slider drag
-// redraws the kernels (time from input event to redraw printed, not asserted), tensors do not
-// pile up across slider moves, bad URL values are refused with a visible warning, a figure
-// exports a PNG, and the cost figure measures on a button press.
+// redraws the kernels (time from input event to redraw printed, not asserted) and the deferred
+// comparison then catches up with the slider, tensors do not pile up across slider moves, bad
+// URL values are refused with a visible warning, a figure exports a PNG, the spectra panels
+// have scales of their own, and the cost figure measures on a button press.
 import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {launch, openPage, serve} from "./harness.mjs";
@@ -19,6 +20,12 @@ async function readout(page) {
     return {maxDiff: Number(r.dataset.maxdiff), maxY: Number(r.dataset.maxy), backend: r.dataset.backend, tensors: Number(r.dataset.tensors), text: r.textContent.replace(/\s+/g, " ").trim()};
   });
 }
+// The comparison (both views, the readout) runs a frame after the kernel figure, for the value
+// the slider rests at: wait until the readout is the one computed for `want` (a subset of its data-of).
+const readoutFor = (page, want) => page.waitForFunction((want) => {
+  const of = JSON.parse(document.querySelector(".views-readout")?.dataset.of ?? "{}");
+  return Object.entries(want).every(([k, v]) => (typeof v === "number" ? Math.abs(of[k] / v - 1) < 0.01 : of[k] === v)); // the slider rounds Δ to 3 digits
+}, want, {timeout: 30_000});
 const kernelPath = (page) => page.evaluate(() => document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series")?.getAttribute("d") ?? "");
 
 test("/views on cpu: renders clean, math typeset, the two views agree, slider drags redraw", async () => {
@@ -37,23 +44,27 @@ test("/views on cpu: renders clean, math typeset, the two views agree, slider dr
     const times = [];
     const tensors = [];
     for (const v of [-1.5, -2.5, -3, -1]) {
+      await page.waitForTimeout(300); // let the page settle: time the redraw, not leftover work
       const before = await kernelPath(page);
-      const ms = await page.evaluate(async (v) => {
+      const {ms, readoutThen} = await page.evaluate(async (v) => {
         const input = document.querySelector('.ssm-control[data-key=delta] input[type=range]');
         const old = document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series");
         const t0 = performance.now();
         input.value = String(v);
         input.dispatchEvent(new Event("input", {bubbles: true}));
         while (document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series") === old) await new Promise((r) => requestAnimationFrame(r));
-        return performance.now() - t0;
+        return {ms: performance.now() - t0, readoutThen: JSON.parse(document.querySelector(".views-readout").dataset.of).delta};
       }, v);
       times.push(ms);
       assert.notEqual(await kernelPath(page), before, `the kernel figure changed for log10 Δ = ${v}`);
+      assert.ok(Math.abs(readoutThen / 10 ** v - 1) > 0.01, `the kernel figure is redrawn before the recurrence runs (readout still for Δ = ${readoutThen})`);
+      await readoutFor(page, {delta: 10 ** v}); // the deferred comparison catches up with the slider
       tensors.push((await readout(page)).tensors);
     }
     console.log(`views cpu: slider input → redrawn kernel figure: ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
     assert.equal(new Set(tensors).size, 1, `tf.memory().numTensors stays the same across slider moves (${tensors.join(", ")})`);
     const r2 = await readout(page);
+    console.log(`views cpu after the moves: ${r2.text}`);
     assert.ok(r2.maxDiff <= 1e-4 * r2.maxY, `still agree after the moves (${r2.text})`);
 
     // Every initialisation: the two views agree.
@@ -61,10 +72,25 @@ test("/views on cpu: renders clean, math typeset, the two views agree, slider dr
       await page.selectOption(".ssm-control[data-key=A] select", init);
       await page.waitForFunction((name) => document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-figure-title")?.textContent.includes(name),
         {legs: "LegS", inv: "S4D-Inv", real: "S4D-Real", random: "random"}[init], {timeout: 30_000});
+      await readoutFor(page, {init});
       const ri = await readout(page);
       console.log(`views cpu ${init}: max diff ${ri.maxDiff.toExponential(2)} (max |y| ${ri.maxY.toExponential(2)})`);
       assert.ok(ri.maxDiff <= 1e-4 * ri.maxY, `${init}: recurrence = convolution`);
     }
+
+    // Spectra: each panel has scales of its own, so S4D-Inv's crowded low frequencies stay apart
+    // (before, equal axes sized for its largest |Im λ| ≈ N²/π drew them on top of each other)
+    // and the real parts stand off the imaginary axis.
+    const inv = await page.evaluate(() => {
+      const svg = document.querySelector(".ssm-figure[data-filename=views-spectrum-inv] svg");
+      const cy = [...svg.querySelectorAll(".ssm-series circle")].map((c) => Number(c.getAttribute("cy"))).sort((a, b) => a - b);
+      const cx = [...svg.querySelectorAll(".ssm-series circle")].map((c) => Number(c.getAttribute("cx")));
+      const axisX = Number(svg.querySelector(".ssm-plot line").getAttribute("x1")); // the line Re λ = 0
+      return {n: cy.length, minGap: Math.min(...cy.slice(1).map((y, i) => y - cy[i])), offAxis: Math.min(...cx.map((x) => Math.abs(x - axisX)))};
+    });
+    assert.equal(inv.n, 16, "S4D-Inv, N = 16: 16 eigenvalues drawn");
+    assert.ok(inv.minGap >= 3, `S4D-Inv eigenvalues drawn at distinct heights (closest ${inv.minGap.toFixed(1)} px apart)`);
+    assert.ok(inv.offAxis >= 20, `Re λ = −½ drawn clear of the imaginary axis (${inv.offAxis.toFixed(0)} px)`);
 
     // Export the kernel figure as PNG 2x.
     const fig = page.locator(".ssm-figure[data-filename=views-kernels]");

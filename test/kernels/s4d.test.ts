@@ -5,7 +5,8 @@ import {discretize} from "../../src/kernels/discretize.js";
 import {ssmKernel} from "../../src/kernels/ssmKernel.js";
 import {ssmRecurrent} from "../../src/kernels/ssmRecurrent.js";
 import {s4dDiscretize, s4dInit, s4dKernel, s4dRealSystem, S4D_INITS} from "../../src/kernels/s4d.js";
-import {channelDeltas, convolutionView, kernelLength, recurrentView, viewSystem, VIEW_INITS} from "../../src/kernels/views.js";
+import {channelDeltas, convolutionView, convolveChannels, kernelLength, recurrentView, TOEPLITZ_MAX_L, viewKernels, viewSystem, VIEW_INITS} from "../../src/kernels/views.js";
+import {DIRECT_MAX_L} from "../../src/kernels/causalConv.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface Case {
@@ -145,6 +146,63 @@ describe.each(BACKENDS)("S4D kernels on %s", (backend) => {
       K1.dispose();
     });
     K.dispose();
+  });
+
+  // Only Δω mod 2π matters for integer k: the kernel reduces it in float64 before the float32
+  // phase k·Δω, so a fast, slowly decaying mode keeps its phase over thousands of steps.
+  it("s4dKernel keeps the phase of a fast, slowly decaying mode (Δω = 100 rad/step) over L = 4096 steps", () => {
+    const lam = {re: [-0.001, -0.002], im: [1000, 1234.5]}, one = {re: [1, 1], im: [0, 0]}, Cm = {re: [0.7, -0.4], im: [0.2, 0.9]};
+    const d = 0.1, L = 4096;
+    const K = s4dKernel(lam, one, Cm, d, L, {conj: true});
+    const ref = new Float64Array(L); // float64, straight from the formula
+    for (let n = 0; n < 2; n++) {
+      const a = lam.re[n], w = lam.im[n], ea = Math.exp(d * a), den = a * a + w * w;
+      const emRe = ea * Math.cos(d * w) - 1, emIm = ea * Math.sin(d * w);
+      const qRe = (emRe * a + emIm * w) / den, qIm = (emIm * a - emRe * w) / den; // (e^{Δλ} − 1)/λ
+      const Wr = 2 * (Cm.re[n] * qRe - Cm.im[n] * qIm), Wi = 2 * (Cm.re[n] * qIm + Cm.im[n] * qRe);
+      for (let k = 0; k < L; k++) ref[k] += Math.exp(k * d * a) * (Wr * Math.cos(k * d * w) - Wi * Math.sin(k * d * w));
+    }
+    assertClose(K, ref, {atol: 1e-3 * maxAbs(ref), rtol: 0, label: "Δω = 100: "}); // float32 phases up to ~2000 rad: ~1e-4 rad
+    K.dispose();
+  });
+
+  it("s4dKernel accepts tensors for A, B and C (read back in float64) and gives the same kernel", () => {
+    const c = fx.cases[0];
+    const t = (x: number[] | number[][]) => tf.tensor(x);
+    const args = [A(c), B(c), C(c)].map((z) => ({re: t(z.re), im: t(z.im)}));
+    const K1 = s4dKernel(args[0], args[1], args[2], c.delta, 64, {conj: c.conj});
+    const K2 = s4dKernel(A(c), B(c), C(c), c.delta, 64, {conj: c.conj});
+    assertClose(K1, K2, {atol: 1e-6 * maxAbs(K2.dataSync()), rtol: 0});
+    tf.dispose([K1, K2, ...args.flatMap((z) => [z.re, z.im])]);
+  });
+
+  // The page's batched convolution: the same numbers as causalConv channel by channel, on each of
+  // its paths (cpu: the Toeplitz matrix of u up to TOEPLITZ_MAX_L; every backend: one batched FFT
+  // above DIRECT_MAX_L; otherwise causalConv per channel).
+  it.each([[5], [100], [512], [700], [3000]])("convolveChannels(u, K) equals causalConv per channel, l = %i", (l) => {
+    const H = 4;
+    const u = Float32Array.from({length: l}, (_, k) => Math.sin(0.07 * k) + (k % 13 === 0 ? 1 : 0));
+    const K = tf.tensor2d(Float32Array.from({length: H * l}, (_, i) => Math.exp(-(i % l) / (20 + 30 * Math.floor(i / l))) * Math.cos(0.3 * i)), [H, l]);
+    expectNoLeak(() => convolveChannels(u, K));
+    const y = convolveChannels(u, K);
+    expect(y.shape).toEqual([H, l]);
+    const rows = y.arraySync();
+    tf.unstack(K).forEach((Kh, h) => {
+      const yh = causalConv(u, Kh);
+      assertClose(rows[h], yh, {atol: 1e-5 * Math.max(1e-30, maxAbs(yh.dataSync())), rtol: 0, label: `l = ${l}, channel ${h}: `});
+      tf.dispose([Kh, yh]);
+    });
+    tf.dispose([y, K]);
+    expect(TOEPLITZ_MAX_L).toBeLessThanOrEqual(DIRECT_MAX_L.cpu); // the Toeplitz form stays below causalConv's own crossover
+  });
+
+  it("viewKernels is convolutionView's K, and convolveChannels checks its shapes", () => {
+    const sys = viewSystem("inv", 8, 2, 4), deltas = [0.01, 0.05], u = Float32Array.from({length: 200}, (_, k) => Math.cos(0.1 * k));
+    const K = viewKernels(sys, deltas, 200), r = convolutionView(sys, deltas, u);
+    assertClose(K, r.K, {atol: 0, rtol: 0});
+    expect(() => convolveChannels(u, K.slice([0, 0], [2, 100]) as tf.Tensor2D)).toThrow(/convolveChannels: K must have shape \(h, l\) with l = 200/);
+    expect(() => viewKernels(sys, [0.1], 200)).toThrow(/viewKernels: deltas must have one Δ per channel/);
+    tf.dispose([K, r.K, r.y]);
   });
 
   it("s4dKernel and s4dDiscretize leak no tensors", () => {
