@@ -64,7 +64,7 @@ export function WalkDiagram(steps: WalkStep[], {width = 800}: {width?: number} =
       gist.textContent = line;
     });
     if (!s.exists) {
-      const soon = el("text", {x: boxW - 10, y: 24, "font-size": 11, fill: "#999", "font-style": "italic", "text-anchor": "end"}, g);
+      const soon = el("text", {x: boxW - 10, y: boxH - 7, "font-size": 11, fill: "#999", "font-style": "italic", "text-anchor": "end"}, g);
       soon.textContent = "coming";
     }
   });
