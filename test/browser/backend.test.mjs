@@ -5,26 +5,16 @@
 // (data-fallback="true", warning colour) whose panel says why the requested one failed.
 // Every page: no console error, no request to another host. SSM_OUT selects the build
 // (default dist/).
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import {launch, openPage, serve} from "./harness.mjs";
+import {openPage, useSite} from "./harness.mjs";
 
-const ROOT = process.env.SSM_OUT ?? "dist";
-let server, browser;
-
-before(async () => {
-  server = await serve(ROOT);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Opens `path`, waits for the badge, returns what it says plus the page's requests. */
 async function badgeOf(path) {
   const requests = [];
-  const opened = await openPage(browser, server.origin, path);
+  const opened = await openPage(site.browser, site.origin, path);
   const {page} = opened;
   page.on("request", (r) => requests.push(r.url()));
   await page.waitForSelector(".ssm-backend-badge", {timeout: 90_000});
@@ -68,7 +58,7 @@ describe("backend badge on /", () => {
         assert.ok(m && Number(m[1]) <= 1e-3, `self-check error: ${badge.check}`);
         t.diagnostic(`chosen ${badge.backend}; ${badge.attempts.map((a) => a.text).join(" | ")}`);
         if (badge.backend === "wasm") {
-          assert.ok(r.requests.some((u) => /\/_file\/.*tfjs-backend-wasm.*\.wasm$/.test(u) && u.startsWith(server.origin)),
+          assert.ok(r.requests.some((u) => /\/_file\/.*tfjs-backend-wasm.*\.wasm$/.test(u) && u.startsWith(site.origin)),
             "the .wasm binary is self-hosted");
         }
         if (name === "cpu" || name === "webgl") {

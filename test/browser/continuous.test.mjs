@@ -3,24 +3,14 @@
 // no tensor leak across slider moves, unstable A gives the notice and no NaN in the SVG, a
 // malformed URL value gives the notice and the default. Prints the time from a slider
 // input to the last redrawn figure (a measurement, not an assertion).
-import {after, before, test} from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
-import {launch, openPage, serve} from "./harness.mjs";
+import {openPage, useSite} from "./harness.mjs";
 
-const ROOT = process.env.SSM_OUT ?? "dist";
-let server, browser;
-
-before(async () => {
-  server = await serve(ROOT);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 async function open(path) {
-  const s = await openPage(browser, server.origin, path);
+  const s = await openPage(site.browser, site.origin, path);
   await s.page.waitForSelector(".ssm-figure .ssm-figure-chart svg", {timeout: 60_000});
   await s.page.waitForFunction(() => document.querySelectorAll(".ssm-figure").length === 4, null, {timeout: 30_000});
   return s;

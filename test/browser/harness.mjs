@@ -4,6 +4,7 @@
 import {createServer} from "node:http";
 import {readFile, stat} from "node:fs/promises";
 import {extname, join, normalize} from "node:path";
+import {after, before} from "node:test";
 import {chromium} from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -71,4 +72,22 @@ export async function openPage(browser, origin, path, {viewport = {width: 1280, 
   });
   await page.goto(origin + path, {waitUntil: "load"});
   return {page, context, errors, foreign};
+}
+
+/**
+ * For a node:test file: serves the built site (SSM_OUT, default dist/) and launches Chromium
+ * once for the file (before/after hooks). Use `site.browser` and `site.origin` in tests.
+ */
+export function useSite(root = process.env.SSM_OUT ?? "dist") {
+  const site = {server: null, browser: null, origin: ""};
+  before(async () => {
+    site.server = await serve(root);
+    site.origin = site.server.origin;
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

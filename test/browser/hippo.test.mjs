@@ -4,21 +4,11 @@
 // printed, never asserted), play moves the cursor, bad URL values are refused with a
 // warning, FouT with odd N shows the notice, tensors do not grow across slider moves, and
 // export of the first figure gives a PNG.
-import {after, before, test} from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
-import {launch, openPage, serve} from "./harness.mjs";
+import {openPage, useSite} from "./harness.mjs";
 
-const ROOT = process.env.SSM_OUT ?? "dist";
-let server, browser;
-
-before(async () => {
-  server = await serve(ROOT);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /**
  * Sets a range control to `value`, fires input, and returns ms until the *last* figure
@@ -78,7 +68,7 @@ async function playRate(page, ms) {
 }
 
 test("/hippo renders clean, typesets math, shows its figures, responds to sliders and play", async () => {
-  const {page, context, errors, foreign} = await openPage(browser, server.origin, "/hippo?backend=cpu");
+  const {page, context, errors, foreign} = await openPage(site.browser, site.origin, "/hippo?backend=cpu");
   await page.waitForSelector(".ssm-figure .ssm-figure-chart svg .ssm-series", {timeout: 90_000});
   assert.ok(await page.locator(".katex").count() > 10, "math is typeset");
   // Figures 1–3 at once; figure 4 waits until it is scrolled into view.
@@ -139,7 +129,7 @@ test("/hippo renders clean, typesets math, shows its figures, responds to slider
 });
 
 test("/hippo refuses bad URL values and explains FouT's even N and the step cap", async () => {
-  const {page, context, errors} = await openPage(browser, server.origin, "/hippo?backend=cpu&N=1e9&delta=-1&measure=fout&theta=abc");
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/hippo?backend=cpu&N=1e9&delta=-1&measure=fout&theta=abc");
   await page.waitForSelector(".ssm-figure .ssm-figure-chart svg", {timeout: 90_000});
   const warnings = await page.locator(".ssm-url-warning").allTextContents();
   assert.ok(warnings.some((w) => /N=1e9/.test(w)) && warnings.some((w) => /delta=-1/.test(w)) && warnings.some((w) => /theta=abc/.test(w)), `URL warnings: ${warnings}`);

@@ -2,25 +2,16 @@
 // every page loads with no console error and no request to another host; no HTML file
 // loads a script or stylesheet from another host. Prints the bytes of each page's first
 // load (a measurement, not an assertion).
-import {after, before, test} from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
-import {launch, openPage, serve} from "./harness.mjs";
+import {openPage, useSite} from "./harness.mjs";
 
-const ROOT = process.env.SSM_OUT ?? "dist";
 const WALK = ["/continuous", "/discretization", "/hippo", "/views", "/selective", "/linear-attention", "/family", "/lab"];
 const PAGES = WALK.filter((p) => existsSync(`src${p}.md`));
-let server, browser;
-
-before(async () => {
-  server = await serve(ROOT);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ROOT = process.env.SSM_OUT ?? "dist";
+const site = useSite(ROOT);
 
 test("no built HTML file loads a script, stylesheet or font from another host", () => {
   const html = readdirSync(ROOT).filter((f) => f.endsWith(".html"));
@@ -33,7 +24,7 @@ test("no built HTML file loads a script, stylesheet or font from another host", 
 });
 
 test("the navigation lists exactly the existing pages, in walk order", async () => {
-  const {page, context} = await openPage(browser, server.origin, "/?backend=cpu");
+  const {page, context} = await openPage(site.browser, site.origin, "/?backend=cpu");
   try {
     const links = await page.$$eval("#observablehq-sidebar a", (as) => as.map((a) => new URL(a.href).pathname));
     assert.deepEqual(links.filter((p) => p !== "/"), PAGES);
@@ -45,7 +36,7 @@ test("the navigation lists exactly the existing pages, in walk order", async () 
 test("every page loads with no console error and no request to another host", async () => {
   const weights = [];
   for (const path of ["/", ...PAGES]) {
-    const {page, context, errors, foreign} = await openPage(browser, server.origin, `${path}?backend=cpu`);
+    const {page, context, errors, foreign} = await openPage(site.browser, site.origin, `${path}?backend=cpu`);
     try {
       await page.waitForSelector(".ssm-backend-badge", {timeout: 60_000});
       await page.waitForTimeout(1500);
