@@ -231,8 +231,15 @@ export async function svgToPNG(svgText: string, width: number, height: number, s
  * A figure frame around a chart. `render` draws the chart at the given size and style;
  * it is called again with talk: true for talk-style previews and exports.
  */
+/** Smallest box a figure is drawn in (px). */
+export const MIN_WIDTH = 160, MIN_HEIGHT = 80;
+
 export function Figure(render: RenderFn, options: FigureOptions): HTMLElement {
-  const {width, height} = options;
+  // Framework's reactive width can be 0 for a moment (seen while the viewport is resized):
+  // never lay a chart out in less than a minimal box, or its margins make negative sizes.
+  const atLeast = (v: number, min: number) => (Number.isFinite(v) ? Math.max(min, v) : min);
+  const width = atLeast(options.width, MIN_WIDTH), height = atLeast(options.height, MIN_HEIGHT);
+  options = {...options, width, height};
   return frame(options, "svg", (chart) => {
     let current: SVGSVGElement | HTMLElement | null = null;
     return {

@@ -91,6 +91,21 @@ describe("charts", () => {
     assert.deepEqual(r.size, ["600", "300"]);
   });
 
+  test("Figure never lays a chart out below its minimal box, even when the width is 0 or NaN", async () => {
+    const r = await inPage(() => {
+      const {Figure, LineChart} = window.ssm;
+      return [0, NaN, -50].map((width) => {
+        const fig = Figure((o) => LineChart([{name: "a", x: [0, 1], y: [0, 1]}], {...o}), {width, height: 0, title: "Tiny"});
+        const svg = fig.querySelector(".ssm-figure-chart > svg");
+        return [svg.getAttribute("width"), svg.getAttribute("height"), /-\d/.test(svg.getAttribute("viewBox"))];
+      });
+    });
+    for (const [w, h, negative] of r) {
+      assert.deepEqual([Number(w), Number(h)], [160, 80]);
+      assert.equal(negative, false);
+    }
+  });
+
   test("LineChart on log axes drops values ≤ 0 with a notice and labels powers of ten", async () => {
     const r = await inPage(() => {
       const {LineChart} = window.ssm;
