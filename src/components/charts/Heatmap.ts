@@ -3,18 +3,13 @@
 // counted.
 import * as d3 from "d3";
 import {
-  type ChartSVG, createSVG, el, formatTick, linearTicks, reportIssues, text, theme, uniqueId, drawAxis
+  type ChartSVG, createSVG, el, formatTick, linearTicks, reportIssues, text, theme, uniqueId,
+  drawAxis, type ChartOptions
 } from "./common.js";
 
 export type MatrixInput = ArrayLike<number>[] | {values: ArrayLike<number>; rows: number; cols: number};
 
-export interface HeatmapOptions {
-  width: number;
-  height: number;
-  talk?: boolean;
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
+export interface HeatmapOptions extends ChartOptions {
   colorScale?: "diverging" | "sequential";
   /** diverging scales are symmetric around 0 by default */
   symmetric?: boolean;

@@ -3,8 +3,9 @@
 // the edge; both are counted and reported on svg.issues (and data-issues).
 import * as d3 from "d3";
 import {
-  type ChartSVG, type ScaleType, PALETTE, clipRect, clipValues, computeDomain, createSVG, dashArray, defaultMargin,
-  drawAxis, drawLegend, el, finiteExtent, issueMessages, makeScale, reportIssues, text, textWidth, theme, ticksFor
+  type ChartSVG, type ScaleType, PALETTE, clipRect, clipValues, computeDomain, createSVG,
+  dashArray, defaultMargin, drawAxis, drawLegend, el, finiteExtent, issueMessages, makeScale,
+  reportIssues, text, textWidth, theme, ticksFor, type ChartOptions
 } from "./common.js";
 
 export interface LineSeries {
@@ -22,13 +23,7 @@ export interface LineSeries {
   stepped?: boolean;
 }
 
-export interface LineChartOptions {
-  width: number;
-  height: number;
-  talk?: boolean;
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
+export interface LineChartOptions extends ChartOptions {
   xType?: ScaleType;
   yType?: ScaleType;
   xDomain?: [number, number];

@@ -3,8 +3,8 @@
 // end marks. Equal aspect.
 import * as d3 from "d3";
 import {
-  type ChartSVG, clipRect, clipValues, createSVG, drawAxis, eigen2, el, issueMessages, linearTicks, reportIssues,
-  text, theme, PALETTE
+  type ChartSVG, clipRect, clipValues, createSVG, drawAxis, eigen2, el, issueMessages, linearTicks,
+  reportIssues, text, theme, PALETTE, type ChartOptions
 } from "./common.js";
 
 export interface PhasePortraitData {
@@ -14,13 +14,7 @@ export interface PhasePortraitData {
   clip?: number;
 }
 
-export interface PhasePortraitOptions {
-  width: number;
-  height: number;
-  talk?: boolean;
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
+export interface PhasePortraitOptions extends ChartOptions {
   /** half-width of the square view; automatic from the trajectory by default */
   domain?: number;
   /** arrows across the view (default about one per 28px) */

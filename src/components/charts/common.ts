@@ -448,3 +448,14 @@ export function dashArray(dash: string | boolean | undefined, lw: number): strin
   if (dash === "dashdot") return `${lw * 4},${lw * 2},${lw * 0.1},${lw * 2}`;
   return dash;
 }
+
+/** Options every chart takes: its box, the talk style, a title and axis labels. */
+export interface ChartOptions {
+  width: number;
+  height: number;
+  /** large type, thick lines, white background (for slides and exports) */
+  talk?: boolean;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+}
