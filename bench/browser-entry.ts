@@ -4,10 +4,9 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
-import * as lti from "virtual:lti-kernels";
 import {benchCell, cases, skipReason} from "./cases.js";
 
-const defs = cases(lti as any);
+const defs = cases();
 
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {
   try {

@@ -3,18 +3,10 @@
 // size L, then times `run()` with a real readback (await y.data()) and, beside it, a plain
 // JavaScript Float32Array loop computing the same thing (`js()`) in the same process.
 import * as tf from "@tensorflow/tfjs";
-import {linearScan, linearScanLoop} from "../src/kernels/linearScan.js";
-import {selectiveScan, selectiveScanLoop} from "../src/kernels/selectiveScan.js";
-import {linearAttention, linearAttentionLoop, linearAttentionRecurrent, softmaxAttention, softmaxAttentionLoop} from "../src/kernels/attention.js";
-
-type T = tf.Tensor | number[][] | Float32Array;
-/** The LTI kernels of src/kernels/{ssmKernel,causalConv,ssmRecurrent}.ts, when they exist. */
-export interface LtiKernels {
-  ssmKernel?: (Ab: T, Bb: T, C: T, L: number) => tf.Tensor;
-  ssmRecurrent?: (Ab: T, Bb: T, C: T, u: T) => tf.Tensor;
-  causalConvFFT?: (u: T, K: T) => tf.Tensor;
-  causalConvDirect?: (u: T, K: T) => tf.Tensor;
-}
+import {
+  linearScan, linearScanLoop, selectiveScan, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
+  softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect
+} from "../src/kernels/index.js";
 
 export const SIZES = [256, 1024, 4096, 16384];
 export const SHAPES = {
@@ -48,7 +40,7 @@ export function skipReason(kernel: string, prevL: number, ms: number, firstMs: n
 const ATTENTION_MAX_L = 4096;
 
 export interface Prepared {run(): tf.Tensor; js(): unknown; dispose(): void}
-export interface CaseDef {kernel: string; missing?: string; maxL?: number; prepare(L: number): Prepared}
+export interface CaseDef {kernel: string; maxL?: number; prepare(L: number): Prepared}
 
 function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {
   let s = seed >>> 0;
@@ -120,12 +112,11 @@ function prepared(inputs: tf.Tensor[], run: () => tf.Tensor, js: () => unknown):
   return {run, js, dispose: () => tf.dispose(inputs)};
 }
 
-export function cases(lti: LtiKernels): CaseDef[] {
+export function cases(): CaseDef[] {
   const sys = system();
-  const ltiCase = (kernel: keyof LtiKernels, prepare: (f: any, L: number) => Prepared): CaseDef => {
-    const f = lti[kernel];
-    return f ? {kernel, prepare: (L) => prepare(f, L)} : {kernel, missing: `src/kernels does not export ${kernel}`, prepare: () => { throw new Error("missing"); }};
-  };
+  const lti = {ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect} as const;
+  const ltiCase = (kernel: keyof typeof lti, prepare: (f: any, L: number) => Prepared): CaseDef =>
+    ({kernel, prepare: (L) => prepare(lti[kernel], L)});
   return [
     {kernel: "linearScan", prepare(L) {
       const m = 64;
@@ -231,7 +222,6 @@ export interface Cell {
 /** One (kernel, L) cell on the current backend; the JS loop is timed only when withJs. */
 export async function benchCell(def: CaseDef, L: number, backend: string, withJs: boolean): Promise<Cell> {
   const base = {kernel: def.kernel, shape: SHAPES[def.kernel as keyof typeof SHAPES] ?? "", backend, L};
-  if (def.missing) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: def.missing};
   if (def.maxL && L > def.maxL) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: `not run above L=${def.maxL}: O(L²) memory (${((L * L * 4) / 2 ** 30).toFixed(0)} GiB per l×l matrix)`};
   const p = def.prepare(L);
   try {

@@ -5,7 +5,7 @@
 // Timings on a shared machine are noisy: read the ratios.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import {causalConvDirect, causalConvFFT, causalConvTfSpectral} from "../src/kernels/causalConv.ts";
+import {causalConvDirect, causalConvFFT, causalConvTfSpectral} from "../src/kernels/index.ts";
 
 const lengths = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const LS = lengths.length ? lengths : [64, 128, 256, 1024, 4096, 16384];

@@ -1,12 +1,52 @@
-// The kernel contract (../shared/DESIGN.md, "Kernel contract"): every page, test and
-// benchmark imports the math from here. One concept per file.
-export {expm} from "./expm.js";
-export {discretize, type Method} from "./discretize.js";
-export {hippo, type Measure} from "./hippo.js";
-export {ssmKernel} from "./ssmKernel.js";
-export {causalConv} from "./causalConv.js";
-export {ssmRecurrent} from "./ssmRecurrent.js";
-export {linearScan} from "./linearScan.js";
-export {selectiveScan} from "./selectiveScan.js";
-export {softmaxAttention, linearAttention} from "./attention.js";
+// The one entrance to the math: pages' lessons, models, tests and benchmarks import from
+// here, never from the files below. Inside, imports run downward:
+//   validate, random  →  linalg/  →  lti/  →  seq/        reference/ (plain loops) beside them.
+// The contract of docs/design.md ("Kernel contract") is the first block; the rest are the
+// pieces the lessons, models and tests build on (float64 helpers, forms of the same kernel).
+
+// ---- the kernel contract
+export {expm} from "./linalg/expm.js";
+export {discretize, type Method} from "./lti/discretize.js";
+export {hippo, type Measure} from "./lti/hippo.js";
+export {ssmKernel} from "./lti/ssmKernel.js";
+export {causalConv} from "./lti/causalConv.js";
+export {ssmRecurrent} from "./lti/ssmRecurrent.js";
+export {linearScan} from "./seq/linearScan.js";
+export {selectiveScan} from "./seq/selectiveScan.js";
+export {softmaxAttention, linearAttention} from "./seq/attention.js";
 export type {TensorLike} from "./validate.js";
+
+// ---- input checks and seeded randomness
+export {mulberry32, gaussian} from "./random.js";
+export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, type ValueRule} from "./validate.js";
+
+// ---- linalg: float64 matrix helpers, eigenvalues, FFT
+export {matMulF64, eyeF64, norm1F64, solveF64, expmF64, toF64} from "./linalg/expm.js";
+export {eig2, eigvecs2, eigvalsF64} from "./linalg/eig.js";
+export {nextPowerOfTwo, fftColumns, fft, ifft, convolveReal, rfftConvolve} from "./linalg/fft.js";
+
+// ---- lti: linear time-invariant systems
+export {METHODS, discretizeCore, discretizeF64} from "./lti/discretize.js";
+export {MEASURES, hippoArrays, legendreReconstruct} from "./lti/hippo.js";
+export {
+  MEMORY_MEASURES, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
+  hippoStatesF64, hippoStates, reconstructionError,
+  type MemoryMeasure, type LegsMethod, type MemoryOptions, type StatesOptions
+} from "./lti/legendre.js";
+export {checkSystem} from "./lti/ssmKernel.js";
+export {DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT, causalConvFFT, causalConvTfSpectral, causalConvDirect} from "./lti/causalConv.js";
+export {chunking, ssmStates} from "./lti/ssmRecurrent.js";
+export {S4D_INITS, s4dInit, s4dDiscretize, s4dKernel, s4dRealSystem, type S4DInit, type Complex, type Modes} from "./lti/s4d.js";
+
+// ---- seq: scans and attention
+export {checkScanArgs, scanPairs} from "./seq/linearScan.js";
+export {
+  selectiveScanComposite, selectiveScanArgs, effectiveDelta,
+  type SelectiveScanOptions, type SelectiveScanResult, type SelectiveScanArgs
+} from "./seq/selectiveScan.js";
+export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, type FeatureMap, type LinearAttentionOptions} from "./seq/attention.js";
+
+// ---- reference: plain loops (tests and benchmarks)
+export {linearScanLoop} from "./reference/linearScan.js";
+export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
+export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";

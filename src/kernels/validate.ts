@@ -1,5 +1,11 @@
 // Input checks shared by every kernel: convert, then validate, with messages that name the
 // function and the argument, e.g. "discretize: delta must be a finite number > 0, got -1".
+//
+// Value checks never stall a GPU. Values are checked where they are still on the CPU:
+//   - plain arrays and typed arrays, in JavaScript, as toTensor converts them;
+//   - tensors on the cpu and wasm backends, whose data lives in CPU memory anyway;
+// and never by reading a webgl/webgpu tensor back synchronously. A non-finite result on a GPU
+// backend shows up in the asynchronous read the caller makes (see readFinite).
 import * as tf from "@tensorflow/tfjs";
 
 /** A tensor or the same data as (nested) plain arrays. */
@@ -8,6 +14,15 @@ export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][]
 export function fail(fn: string, message: string): never {
   throw new Error(`${fn}: ${message}`);
 }
+
+/** True when tensor data lives in CPU memory (cpu, wasm): reading it back costs no GPU sync. */
+export function valuesOnCpu(): boolean {
+  const b = tf.getBackend();
+  return b === "cpu" || b === "wasm";
+}
+
+/** The JS values a tensor was made from by toTensor (flat), so checks need no readback. */
+const sources = new WeakMap<tf.Tensor, ArrayLike<number>>();
 
 /** Converts `x` to a float32 tensor (inside the caller's tidy), naming fn/arg on failure. */
 export function toTensor(x: TensorLike, fn: string, arg: string): tf.Tensor {
@@ -18,11 +33,14 @@ export function toTensor(x: TensorLike, fn: string, arg: string): tf.Tensor {
     const bad = raggedPath(x);
     if (bad) fail(fn, `${arg} is not a tensor or a rectangular array of numbers (${bad})`);
   }
+  let t: tf.Tensor;
   try {
-    return tf.tensor(x as number[], undefined, "float32");
+    t = tf.tensor(x as number[], undefined, "float32");
   } catch (e) {
     fail(fn, `${arg} is not a tensor or a rectangular array of numbers (${(e as Error).message})`);
   }
+  sources.set(t, typeof x === "number" ? [x] : Array.isArray(x) ? (x as unknown[]).flat(Infinity) as number[] : x);
+  return t;
 }
 
 /** Where a nested array stops being rectangular (or holds a non-number), or "" if it is fine. */
@@ -60,12 +78,9 @@ export function assertShape(t: tf.Tensor, shape: (number | null)[], fn: string, 
   }
 }
 
-/** Throws unless every entry of `t` is finite. Reads the data back (small tensors only). */
+/** Throws unless every entry of `t` is finite (where the values can be seen without a GPU sync). */
 export function assertFinite(t: tf.Tensor, fn: string, arg: string): void {
-  const data = t.dataSync();
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) fail(fn, `${arg} must be finite, but entry ${i} is ${data[i]}`);
-  }
+  assertValues(fn, [[t, arg, "finite"]]);
 }
 
 export function assertPositiveNumber(x: unknown, fn: string, arg: string): number {
@@ -85,29 +100,33 @@ export function assertInteger(x: unknown, fn: string, arg: string, min: number, 
 export type ValueRule = "finite" | "positive";
 
 /**
- * Value checks on several tensors with one small readback (a vector of flags), so that a
- * GPU backend pays one synchronisation per call, not one per argument. "finite": every
- * entry finite; "positive": every entry finite and > 0. On failure the offending tensor
- * is read back to name the first bad entry, e.g. "selectiveScan: delta must be finite
- * and > 0, but entry 3 is -0.5".
+ * Value checks on several tensors. "finite": every entry finite; "positive": every entry
+ * finite and > 0. Values made from JS arrays by toTensor are checked in JS; other tensors
+ * only on the cpu and wasm backends (their data is in CPU memory); tensors already on a GPU
+ * are not read back (see the header). The message names the first bad entry, e.g.
+ * "selectiveScan: delta must be finite and > 0, but entry 3 is -0.5".
  */
 export function assertValues(fn: string, checks: [tf.Tensor, string, ValueRule][]): void {
-  if (checks.length === 0) return;
-  const flags = tf.tidy(() =>
-    tf.stack(checks.map(([t, , rule]) => {
-      const ok = rule === "positive" ? tf.logicalAnd(tf.isFinite(t), tf.greater(t, 0)) : tf.isFinite(t);
-      return tf.cast(tf.all(ok), "float32");
-    }))
-  );
-  const ok = flags.dataSync();
-  flags.dispose();
-  checks.forEach(([t, arg, rule], i) => {
-    if (ok[i]) return;
-    const data = t.dataSync();
+  const onCpu = valuesOnCpu();
+  for (const [t, arg, rule] of checks) {
+    const data = sources.get(t) ?? (onCpu ? t.dataSync() : null);
+    if (!data) continue;
     for (let j = 0; j < data.length; j++) {
       const v = data[j];
       if (rule === "finite" && !Number.isFinite(v)) fail(fn, `${arg} must be finite, but entry ${j} is ${v}`);
       if (rule === "positive" && !(Number.isFinite(v) && v > 0)) fail(fn, `${arg} must be finite and > 0, but entry ${j} is ${v}`);
     }
-  });
+  }
+}
+
+/**
+ * The asynchronous read a caller makes anyway, with the check a GPU backend could not make
+ * up front: resolves to the data, or rejects with "fn: what is not finite (entry i is NaN)".
+ */
+export async function readFinite(t: tf.Tensor, fn: string, what: string): Promise<Float32Array> {
+  const data = (await t.data()) as Float32Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) fail(fn, `${what} is not finite (entry ${i} is ${data[i]}): an input was not finite, or the computation overflowed float32`);
+  }
+  return data;
 }

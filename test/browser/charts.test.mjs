@@ -159,7 +159,7 @@ describe("charts", () => {
     const r = await inPage(() => {
       const {PhasePortrait, Figure} = window.ssm;
       const t = Array.from({length: 200}, (_, i) => i / 20);
-      const fig = Figure((o) => PhasePortrait({A: [[-1, 0], [0, -3]], trajectory: {x1: t.map((s) => Math.exp(-s)), x2: t.map((s) => Math.exp(-3 * s))}}, o), {width: 420, height: 420, title: "Phase"});
+      const fig = Figure((o) => PhasePortrait({A: [[-1, 0], [0, -3]], eigen: {values: [-1, -3], vectors: [[1, 0], [0, 1]]}, trajectory: {x1: t.map((s) => Math.exp(-s)), x2: t.map((s) => Math.exp(-3 * s))}}, o), {width: 420, height: 420, title: "Phase"});
       fig.id = "phase";
       document.body.append(fig);
       const svg = fig.querySelector("svg");

@@ -6,11 +6,15 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
-import {linearScan, linearScanLoop} from "../../src/kernels/linearScan.js";
-import {selectiveScan, selectiveScanLoop} from "../../src/kernels/selectiveScan.js";
-import {linearAttention, linearAttentionRecurrent, softmaxAttention, softmaxAttentionLoop} from "../../src/kernels/attention.js";
-import * as lti from "virtual:lti-kernels";
-import {lti as ltiFixtures, seq} from "virtual:fixtures";
+import {
+  linearScan, linearScanLoop, selectiveScan, selectiveScanLoop, linearAttention, linearAttentionRecurrent, softmaxAttention,
+  softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConv, causalConvFFT, causalConvDirect, expm, discretize, type Method,
+  type LinearAttentionOptions
+} from "../../src/kernels/index.js";
+import seq from "../../reference/fixtures/seq.json";
+import ltiFixtures from "../../reference/fixtures/lti.json";
+
+const lti = {ssmKernel, ssmRecurrent, causalConv, causalConvFFT, causalConvDirect};
 
 type Check = () => {actual: tf.Tensor; expected: ArrayLike<number>};
 
@@ -22,7 +26,7 @@ function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {
 
 const checks = new Map<string, Check>();
 
-// ---- fixtures (numpy loops, data/ref_seq.py)
+// ---- fixtures (numpy loops, reference/ref_seq.py)
 const scanPick = new Set(["shape 1", "shape 7", "shape 13x4", "shape 33x2x3", "shape 257"]);
 for (const c of seq.linearScan.filter((c: any) => scanPick.has(c.name))) {
   checks.set(`linearScan fixture ${c.name}`, () => ({actual: linearScan(tf.tensor(c.a, c.shape), tf.tensor(c.b, c.shape)), expected: c.h}));
@@ -41,7 +45,7 @@ for (const c of seq.softmaxAttention) {
   }));
 }
 for (const c of seq.linearAttention) {
-  const opts = {featureMap: c.featureMap, decay: c.decay, normalize: c.normalize};
+  const opts = {featureMap: c.featureMap, decay: c.decay, normalize: c.normalize} as LinearAttentionOptions;
   const qkv = () => [tf.tensor(c.q, [c.l, c.dk]), tf.tensor(c.k, [c.l, c.dk]), tf.tensor(c.v, [c.l, c.dv])] as const;
   checks.set(`linearAttention fixture ${c.name}`, () => ({actual: linearAttention(...qkv(), opts), expected: c.o}));
   checks.set(`linearAttentionRecurrent fixture ${c.name}`, () => ({actual: linearAttentionRecurrent(...qkv(), opts), expected: c.o}));
@@ -103,36 +107,34 @@ function convLoop(u: ArrayLike<number>, K: ArrayLike<number>): Float64Array {
 }
 const L = 200;
 const uL = uniform(L, 14);
-if (lti.ssmKernel) checks.set(`ssmKernel n=${n} L=${L} = loop`, () => ({actual: lti.ssmKernel!(Ab, Bb, C, L), expected: kernelLoop(L)}));
-if (lti.ssmRecurrent) checks.set(`ssmRecurrent n=${n} l=${L} = loop`, () => ({actual: lti.ssmRecurrent!(Ab, Bb, C, uL), expected: convLoop(uL, kernelLoop(L))}));
+checks.set(`ssmKernel n=${n} L=${L} = loop`, () => ({actual: ssmKernel(Ab, Bb, C, L), expected: kernelLoop(L)}));
+checks.set(`ssmRecurrent n=${n} l=${L} = loop`, () => ({actual: ssmRecurrent(Ab, Bb, C, uL), expected: convLoop(uL, kernelLoop(L))}));
 for (const name of ["causalConv", "causalConvFFT", "causalConvDirect"] as const) {
   const f = lti[name];
-  if (f) checks.set(`${name} l=${L} = loop`, () => ({actual: f(uL, Float32Array.from(kernelLoop(L))), expected: convLoop(uL, kernelLoop(L))}));
+  checks.set(`${name} l=${L} = loop`, () => ({actual: f(uL, Float32Array.from(kernelLoop(L))), expected: convLoop(uL, kernelLoop(L))}));
 }
 
-// ---- LTI fixtures (data/ref_lti.py, numpy/scipy), when both the fixture and the kernel exist
-if (ltiFixtures) {
+// ---- LTI fixtures (reference/ref_lti.py, numpy/scipy)
+{
   // A subset: every new shape compiles new shader programs on webgl (seconds each).
   for (const c of (ltiFixtures.lti ?? []).filter((c: any) => /^n=(2|8) /.test(c.name))) {
-    if (lti.ssmKernel) checks.set(`ssmKernel fixture ${c.name}`, () => ({actual: lti.ssmKernel!(c.Ab, c.Bb, c.C, c.K.length), expected: c.K}));
-    if (lti.ssmRecurrent) checks.set(`ssmRecurrent fixture ${c.name}`, () => ({actual: lti.ssmRecurrent!(c.Ab, c.Bb, c.C, c.u), expected: c.y}));
+    checks.set(`ssmKernel fixture ${c.name}`, () => ({actual: ssmKernel(c.Ab, c.Bb, c.C, c.K.length), expected: c.K}));
+    checks.set(`ssmRecurrent fixture ${c.name}`, () => ({actual: ssmRecurrent(c.Ab, c.Bb, c.C, c.u), expected: c.y}));
   }
   for (const c of (ltiFixtures.causalConv ?? []).filter((c: any) => c.l === 5 || c.l === 100)) {
     for (const name of ["causalConv", "causalConvFFT", "causalConvDirect"] as const) {
       const f = lti[name];
-      if (f) checks.set(`${name} fixture l=${c.l}`, () => ({actual: f(c.u, c.K), expected: c.y}));
+      checks.set(`${name} fixture l=${c.l}`, () => ({actual: f(c.u, c.K), expected: c.y}));
     }
   }
   for (const c of (ltiFixtures.expm ?? []).filter((_: unknown, i: number) => i % 6 === 0)) {
-    if (lti.expm) checks.set(`expm fixture ${c.name}`, () => ({actual: lti.expm!(c.A), expected: c.expA.flat()}));
+    checks.set(`expm fixture ${c.name}`, () => ({actual: expm(c.A), expected: c.expA.flat()}));
   }
   for (const c of (ltiFixtures.discretize ?? []).slice(0, 5)) {
-    if (lti.discretize) {
-      checks.set(`discretize fixture ${c.name}`, () => {
-        const {Ab, Bb} = lti.discretize!(c.A, c.B, c.delta, c.method);
-        return {actual: tf.concat([tf.reshape(Ab, [-1]), tf.reshape(Bb, [-1])]), expected: [...c.Ab.flat(), ...c.Bb.flat()]};
-      });
-    }
+    checks.set(`discretize fixture ${c.name}`, () => {
+      const {Ab, Bb} = discretize(c.A, c.B, c.delta, c.method as Method);
+      return {actual: tf.concat([tf.reshape(Ab, [-1]), tf.reshape(Bb, [-1])]), expected: [...c.Ab.flat(), ...c.Bb.flat()]};
+    });
   }
 }
 

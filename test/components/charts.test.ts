@@ -1,8 +1,8 @@
 // Pure chart logic (the DOM part is checked in the browser tests): clipping and counting,
-// domains, log ticks, tick labels, legend layout, 2x2 eigen-directions.
+// domains, log ticks, tick labels, legend layout.
 import {describe, expect, it} from "vitest";
 import {
-  clipValues, computeDomain, eigen2, finiteExtent, formatTick, issueMessages, legendLayout, linearTicks, logTicks,
+  clipValues, computeDomain, finiteExtent, formatTick, issueMessages, legendLayout, linearTicks, logTicks,
   plottable, powerOfTen, symmetricRadius, theme
 } from "../../src/components/charts/common.js";
 import {colorDomain, matrixShape} from "../../src/components/charts/Heatmap.js";
@@ -145,35 +145,6 @@ describe("layout and theme", () => {
     expect(b.fontSize).toBeGreaterThanOrEqual(18);
     expect(b.lineWidth).toBeGreaterThan(a.lineWidth);
     expect(b.background).toBe("#ffffff");
-  });
-});
-
-describe("eigen2", () => {
-  it("eigen2(A) finds the real eigen-directions of a 2x2 matrix", () => {
-    const e = eigen2([[-1, 0], [0, -3]]);
-    expect(e.values.map((v) => v.re).sort((a, b) => a - b)).toEqual([-3, -1]);
-    expect(e.vectors).toHaveLength(2);
-    for (const [k, v] of e.vectors.entries()) {
-      const l = e.values[k].re;
-      const A = [[-1, 0], [0, -3]];
-      expect(A[0][0] * v[0] + A[0][1] * v[1]).toBeCloseTo(l * v[0], 12);
-      expect(A[1][0] * v[0] + A[1][1] * v[1]).toBeCloseTo(l * v[1], 12);
-    }
-  });
-  it("eigen2(A) of a rotation-like A returns complex values and no directions", () => {
-    const e = eigen2([[-0.1, 1], [-1, -0.1]]);
-    expect(e.vectors).toEqual([]);
-    expect(e.values[0].re).toBeCloseTo(-0.1, 12);
-    expect(Math.abs(e.values[0].im)).toBeCloseTo(1, 12);
-  });
-  it("eigen2(A) handles a general real case (A v = λ v)", () => {
-    const A = [[0, 1], [-2, -3]];
-    const e = eigen2(A);
-    e.vectors.forEach((v, k) => {
-      const l = e.values[k].re;
-      expect(A[0][0] * v[0] + A[0][1] * v[1]).toBeCloseTo(l * v[0], 12);
-      expect(A[1][0] * v[0] + A[1][1] * v[1]).toBeCloseTo(l * v[1], 12);
-    });
   });
 });
 

@@ -1,9 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {
-  NORM_EPS, decayMask, linearAttention, linearAttentionLoop, linearAttentionRecurrent, softmaxAttention,
-  softmaxAttentionLoop, softmaxAttentionWeights, type FeatureMap
-} from "../../src/kernels/attention.js";
+import {NORM_EPS, decayMask, linearAttention, linearAttentionLoop, linearAttentionRecurrent, softmaxAttention, softmaxAttentionLoop, softmaxAttentionWeights, type FeatureMap} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface SoftCase {name: string; causal: boolean; l: number; dk: number; dv: number; q: number[]; k: number[]; v: number[]; o: number[]; weights: number[]}

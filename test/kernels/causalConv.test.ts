@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {causalConv, causalConvDirect, causalConvFFT, causalConvTfSpectral} from "../../src/kernels/causalConv.js";
+import {causalConv, causalConvDirect, causalConvFFT, causalConvTfSpectral} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, loadFixture, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 import {convScale} from "./lti-helpers.js";
 

@@ -1,8 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {discretize, discretizeF64, type Method} from "../../src/kernels/discretize.js";
-import {expmF64} from "../../src/kernels/expm.js";
-import {ssmStates} from "../../src/kernels/ssmRecurrent.js";
+import {discretize, discretizeF64, type Method, expmF64, ssmStates} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface DiscCase {name: string; A: number[][]; B: number[][]; delta: number; method: Method; Ab: number[][]; Bb: number[][]}

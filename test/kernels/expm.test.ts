@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {expm, expmF64} from "../../src/kernels/expm.js";
+import {expm, expmF64} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface ExpmCase {name: string; A: number[][]; expA: number[][]}

@@ -3,8 +3,7 @@
 // Node backend (cpu and wasm: wasm has no Complex kernel, so this is its only FFT).
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {causalConvFFT} from "../../src/kernels/causalConv.js";
-import {fft, ifft, rfftConvolve} from "../../src/kernels/fft.js";
+import {causalConvFFT, fft, ifft, rfftConvolve} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 import {convScale} from "./lti-helpers.js";
 

@@ -18,7 +18,7 @@ export async function useBackend(name: string): Promise<void> {
 
 /** Reads data/fixtures/<name>.json. */
 export function loadFixture<T = any>(name: string): T {
-  const path = fileURLToPath(new URL(`../../data/fixtures/${name}.json`, import.meta.url));
+  const path = fileURLToPath(new URL(`../../reference/fixtures/${name}.json`, import.meta.url));
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 

@@ -1,7 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {discretizeF64} from "../../src/kernels/discretize.js";
-import {hippo, hippoArrays, legendreReconstruct, type Measure} from "../../src/kernels/hippo.js";
+import {discretizeF64, hippo, hippoArrays, legendreReconstruct, type Measure} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, useBackend} from "./helpers.js";
 
 interface HippoCase {measure: Measure; N: number; A: number[][]; B: number[][]}

@@ -1,12 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {hippoArrays, legendreReconstruct, type Measure} from "../../src/kernels/hippo.js";
-import {
-  hippoReconstruct, hippoStates, hippoStatesF64, laguerreL, legendreP, memoryBasis, reconstructF64, reconstructionError,
-  type MemoryMeasure
-} from "../../src/kernels/legendre.js";
-import {eigvalsF64} from "../../src/kernels/eigvals.js";
-import type {Method} from "../../src/kernels/discretize.js";
+import {hippoArrays, legendreReconstruct, type Measure, hippoReconstruct, hippoStates, hippoStatesF64, laguerreL, legendreP, memoryBasis, reconstructF64, reconstructionError, type MemoryMeasure, eigvalsF64, type Method} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, useBackend} from "./helpers.js";
 
 interface Fx {

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {linearScan, linearScanLoop} from "../../src/kernels/linearScan.js";
+import {linearScan, linearScanLoop} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, loadFixture, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface ScanCase {name: string; shape: number[]; a: number[]; b: number[]; h: number[]}

@@ -1,6 +1,5 @@
 // Small LTI systems for the ssmKernel / causalConv / ssmRecurrent specs (plain arrays).
-import {discretizeF64} from "../../src/kernels/discretize.js";
-import {hippoArrays} from "../../src/kernels/hippo.js";
+import {discretizeF64, hippoArrays} from "../../src/kernels/index.js";
 import {lcg} from "./helpers.js";
 
 export interface LtiCase {name: string; Ab: number[][]; Bb: number[][]; C: number[][]; u: number[]; x0: number[]; K: number[]; y: number[]; statesX0: number[][]}

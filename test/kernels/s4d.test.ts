@@ -1,12 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {causalConv} from "../../src/kernels/causalConv.js";
-import {discretize} from "../../src/kernels/discretize.js";
-import {ssmKernel} from "../../src/kernels/ssmKernel.js";
-import {ssmRecurrent} from "../../src/kernels/ssmRecurrent.js";
-import {s4dDiscretize, s4dInit, s4dKernel, s4dRealSystem, S4D_INITS} from "../../src/kernels/s4d.js";
-import {channelDeltas, convolutionView, convolveChannels, kernelLength, recurrentView, TOEPLITZ_MAX_L, viewKernels, viewSystem, VIEW_INITS} from "../../src/kernels/views.js";
-import {DIRECT_MAX_L} from "../../src/kernels/causalConv.js";
+import {causalConv, discretize, ssmKernel, ssmRecurrent, s4dDiscretize, s4dInit, s4dKernel, s4dRealSystem, S4D_INITS, DIRECT_MAX_L} from "../../src/kernels/index.js";
+import {channelDeltas, convolutionView, convolveChannels, kernelLength, recurrentView, TOEPLITZ_MAX_L, viewKernels, viewSystem, VIEW_INITS} from "../../src/lessons/views.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface Case {

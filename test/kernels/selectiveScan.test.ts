@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {selectiveScan, selectiveScanLoop} from "../../src/kernels/selectiveScan.js";
+import {selectiveScan, selectiveScanComposite, selectiveScanLoop} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
 interface SelCase {
@@ -109,5 +109,40 @@ describe.each(BACKENDS)("selectiveScan on %s", (backend) => {
     expect(() => selectiveScan(u, delta, A, B, CInf, D)).toThrow("selectiveScan: C must be finite, but entry 9 is -Infinity");
     expect(() => selectiveScan(u, delta, A, B, C, [1, 2, NaN])).toThrow("selectiveScan: D must be finite, but entry 2 is NaN");
     tf.dispose([u, delta, A, B, C, D!, deltaBad, deltaNeg, uNaN, CInf]);
+  });
+});
+
+describe.each(BACKENDS)("selectiveScan's whole interface on %s", (backend) => {
+  beforeAll(() => useBackend(backend));
+  const r = lcg(23);
+  const [nb, l, d, n] = [2, 37, 3, 5];
+  const rnd = (m: number, lo = -1, hi = 1) => Float32Array.from({length: m}, () => lo + (hi - lo) * r());
+  const u = rnd(nb * l * d), deltaRaw = rnd(nb * l * d, -3, 1), A = rnd(d * n, -2, -0.1);
+  const B = rnd(nb * l * n), C = rnd(nb * l * n), D = rnd(d), z = rnd(nb * l * d, -2, 2), bias = rnd(d, -1, 0.5);
+  const T = () => [tf.tensor(u, [nb, l, d]), tf.tensor(deltaRaw, [nb, l, d]), tf.tensor(A, [d, n]), tf.tensor(B, [nb, l, n]), tf.tensor(C, [nb, l, n])] as const;
+
+  it.each([selectiveScan, selectiveScanComposite])("%o with z, deltaBias, softplus and the last state equals the loop", (f) => {
+    const args = T();
+    const last = new Float32Array(nb * d * n);
+    const want = selectiveScanLoop(u, deltaRaw, A, B, C, D, nb, l, d, n, {z, deltaBias: bias, deltaSoftplus: true, lastState: last});
+    const zt = tf.tensor(z, [nb, l, d]);
+    const out = f(...args, D, {z: zt, deltaBias: bias, deltaSoftplus: true, returnLastState: true});
+    expect(out.y.shape).toEqual([nb, l, d]);
+    expect(out.lastState.shape).toEqual([nb, d, n]);
+    assertClose(out.y, want, {atol: 1e-5, rtol: 1e-4});
+    assertClose(out.lastState, last, {atol: 1e-5, rtol: 1e-4});
+    tf.dispose([out.y, out.lastState, zt, ...args]);
+  });
+
+  it("selectiveScan takes null for an omitted D and accepts any finite Δ when softplus is on", () => {
+    const args = T();
+    const y = selectiveScan(...args, null, {deltaSoftplus: true});
+    assertClose(y, selectiveScanLoop(u, deltaRaw, A, B, C, null, nb, l, d, n, {deltaSoftplus: true}), {atol: 1e-5, rtol: 1e-4});
+    expect(() => selectiveScan(...args, null)).toThrow(/^selectiveScan: delta must be finite and > 0, but entry \d+ is -/);
+    expect(() => selectiveScan(...args, null, {z: [1, 2]})).toThrow("selectiveScan: z must have shape (b,l,d) = (2,37,3), but got (2)");
+    expect(() => selectiveScan(...args, null, {deltaSoftplus: true, deltaBias: [0, NaN, 0]})).toThrow("selectiveScan: deltaBias must be finite, but entry 1 is NaN");
+    const zt = tf.tensor(z, [nb, l, d]);
+    expectNoLeak(() => Object.values(selectiveScanComposite(...args, D, {z: zt, returnLastState: true, deltaSoftplus: true})));
+    tf.dispose([y, zt, ...args]);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {ssmKernel} from "../../src/kernels/ssmKernel.js";
+import {ssmKernel} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 import {type LtiCase} from "./lti-helpers.js";
 

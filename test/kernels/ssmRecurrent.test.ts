@@ -1,8 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {causalConv} from "../../src/kernels/causalConv.js";
-import {ssmKernel} from "../../src/kernels/ssmKernel.js";
-import {chunking, ssmRecurrent, ssmStates} from "../../src/kernels/ssmRecurrent.js";
+import {causalConv, ssmKernel, chunking, ssmRecurrent, ssmStates} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 import {convScale, system, type LtiCase} from "./lti-helpers.js";
 

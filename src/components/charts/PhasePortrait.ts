@@ -3,7 +3,7 @@
 // end marks. Equal aspect.
 import * as d3 from "d3";
 import {
-  type ChartSVG, clipRect, clipValues, createSVG, drawAxis, eigen2, el, issueMessages, linearTicks,
+  type ChartSVG, clipRect, clipValues, createSVG, drawAxis, el, issueMessages, linearTicks,
   reportIssues, text, theme, PALETTE, type ChartOptions
 } from "./common.js";
 
@@ -12,6 +12,8 @@ export interface PhasePortraitData {
   trajectory?: {x1: ArrayLike<number>; x2: ArrayLike<number>};
   /** symmetric clip level for the trajectory (values beyond it are drawn at the edge) */
   clip?: number;
+  /** the real eigen-directions of A (unit vectors) and their eigenvalues, drawn as dashed lines */
+  eigen?: {values: number[]; vectors: [number, number][]};
 }
 
 export interface PhasePortraitOptions extends ChartOptions {
@@ -19,6 +21,7 @@ export interface PhasePortraitOptions extends ChartOptions {
   domain?: number;
   /** arrows across the view (default about one per 28px) */
   grid?: number;
+  /** draw data.eigen (default true) */
   eigenvectors?: boolean;
   color?: string;
 }
@@ -93,10 +96,10 @@ export function PhasePortrait(data: PhasePortraitData, options: PhasePortraitOpt
   }
 
   // Real eigen-directions (invariant lines).
-  if (eigenvectors) {
-    const e = eigen2(A);
+  if (eigenvectors && data.eigen) {
+    const e = data.eigen;
     e.vectors.forEach((v, k) => {
-      el("line", {x1: x(-v[0] * r * 2), y1: y(-v[1] * r * 2), x2: x(v[0] * r * 2), y2: y(v[1] * r * 2), stroke: "#999", "stroke-width": t.axisWidth, "stroke-dasharray": `${t.axisWidth * 5},${t.axisWidth * 4}`, class: "ssm-eigenvector", "data-eigenvalue": e.values[k].re}, plot);
+      el("line", {x1: x(-v[0] * r * 2), y1: y(-v[1] * r * 2), x2: x(v[0] * r * 2), y2: y(v[1] * r * 2), stroke: "#999", "stroke-width": t.axisWidth, "stroke-dasharray": `${t.axisWidth * 5},${t.axisWidth * 4}`, class: "ssm-eigenvector", "data-eigenvalue": e.values[k]}, plot);
     });
   }
 

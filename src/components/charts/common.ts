@@ -270,31 +270,6 @@ export function legendLayout(names: string[], width: number, size: number, swatc
   return {items, height: names.length ? y + rowH : 0};
 }
 
-/** Every 2x2 real eigen-direction of A (empty when the eigenvalues are complex). */
-export function eigen2(A: number[][]): {values: {re: number; im: number}[]; vectors: [number, number][]} {
-  const [[a, b], [c, d]] = A;
-  const tr = a + d;
-  const det = a * d - b * c;
-  const disc = tr * tr / 4 - det;
-  if (disc < 0) {
-    const im = Math.sqrt(-disc);
-    return {values: [{re: tr / 2, im}, {re: tr / 2, im: -im}], vectors: []};
-  }
-  const s = Math.sqrt(disc);
-  const l1 = tr / 2 + s;
-  const l2 = tr / 2 - s;
-  const vectors: [number, number][] = [];
-  for (const l of disc > 0 ? [l1, l2] : [l1]) {
-    // (A - lI) v = 0: v = (b, l - a) or (l - d, c), whichever is not ~0.
-    let v: [number, number] = Math.abs(b) + Math.abs(l - a) > 1e-12 ? [b, l - a] : [l - d, c];
-    if (Math.abs(v[0]) + Math.abs(v[1]) < 1e-12) v = vectors.length ? [0, 1] : [1, 0];
-    const n = Math.hypot(v[0], v[1]);
-    vectors.push([v[0] / n, v[1] / n]);
-  }
-  if (disc === 0 && b === 0 && c === 0) vectors.push([0, 1]);
-  return {values: [{re: l1, im: 0}, {re: l2, im: 0}], vectors};
-}
-
 // ---------------------------------------------------------------- DOM helpers (browser)
 
 let uid = 0;

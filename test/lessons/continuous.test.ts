@@ -1,0 +1,84 @@
+import * as tf from "@tensorflow/tfjs";
+import {beforeAll, describe, expect, it} from "vitest";
+import {classify2, continuousResponse, matrixFromEigen, spectralAbscissa2} from "../../src/lessons/continuous.js";
+import {eig2} from "../../src/kernels/index.js";
+import {sampleSignal} from "../../src/lessons/signals.js";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+  await tf.ready();
+});
+
+describe("eig2 and matrixFromEigen", () => {
+  it("eig2 gives a conjugate pair for a rotation-scaling matrix", () => {
+    const {re, im} = eig2([[-0.5, 2], [-2, -0.5]]);
+    expect(re).toEqual([-0.5, -0.5]);
+    expect(im[0]).toBeCloseTo(2, 12);
+    expect(im[1]).toBeCloseTo(-2, 12);
+  });
+  it("matrixFromEigen(σ, ω) has eigenvalues σ ± iω", () => {
+    const {re, im} = eig2(matrixFromEigen(-0.3, 1.7));
+    expect(re[0]).toBeCloseTo(-0.3, 12);
+    expect(Math.abs(im[0])).toBeCloseTo(1.7, 12);
+  });
+  it("matrixFromEigen(σ, 0, σ₂) has the two real eigenvalues σ and σ₂", () => {
+    const {re, im} = eig2(matrixFromEigen(-0.2, 0, -1.5));
+    expect([...re].sort((a, b) => a - b)).toEqual([-1.5, -0.2].map((v) => expect.closeTo(v, 12)));
+    expect(im).toEqual([0, 0]);
+  });
+  it("classify2 names the portrait from the eigenvalues", () => {
+    expect(classify2([[-1, 2], [-2, -1]])).toBe("stable spiral");
+    expect(classify2([[0.1, 2], [-2, 0.1]])).toBe("unstable spiral");
+    expect(classify2([[0, 1], [-1, 0]])).toBe("center");
+    expect(classify2([[-1, 0], [0, -2]])).toBe("stable node");
+    expect(classify2([[1, 0], [0, 2]])).toBe("unstable node");
+    expect(classify2([[1, 0], [0, -2]])).toBe("saddle");
+    expect(classify2([[0, 1], [0, 0]])).toBe("degenerate (an eigenvalue is 0)");
+    expect(spectralAbscissa2([[1, 0], [0, -2]])).toBe(1);
+  });
+});
+
+describe("continuousResponse (exact solution for a held input)", () => {
+  it("continuousResponse matches the closed form of a scalar decay under a step", () => {
+    // x' = −a x + b u, u = 1: x(t) = x0 e^{−at} + (b/a)(1 − e^{−at}); y = c x + d u.
+    const a = 0.7, b = 1.3, c = 2, d = 0.5, x0 = 0.4, h = 0.01, l = 500;
+    const before = tf.memory().numTensors;
+    const r = continuousResponse([[-a]], [[b]], [[c]], d, [x0], sampleSignal("step", l, h), h);
+    expect(tf.memory().numTensors).toBe(before);
+    let err = 0;
+    for (let k = 0; k <= l; k++) {
+      const t = k * h, x = x0 * Math.exp(-a * t) + (b / a) * (1 - Math.exp(-a * t));
+      err = Math.max(err, Math.abs(r.x[k] - x), Math.abs(r.y[k] - (c * x + d)));
+    }
+    expect(err).toBeLessThan(2e-5);
+  });
+  it("continuousResponse rotates the initial state of x' = [[0, ω], [−ω, 0]] x exactly", () => {
+    const w = 2, h = 0.02, l = 1000;
+    const r = continuousResponse([[0, w], [-w, 0]], [[0], [0]], [[1, 0]], 0, [1, 0], new Float32Array(l), h);
+    let err = 0;
+    for (let k = 0; k <= l; k++) {
+      const t = k * h;
+      err = Math.max(err, Math.abs(r.x[2 * k] - Math.cos(w * t)), Math.abs(r.x[2 * k + 1] + Math.sin(w * t)));
+    }
+    expect(err).toBeLessThan(1e-4);
+    expect(r.t[l]).toBeCloseTo(l * h, 12);
+  });
+  it("continuousResponse's impulse response approaches C e^{At} B as h shrinks", () => {
+    // A = [[-1, 0], [0, -3]], B = [1, 1]ᵀ, C = [1, 1]: impulse response e^{−t} + e^{−3t}.
+    const run = (h: number) => {
+      const l = Math.round(2 / h);
+      const r = continuousResponse([[-1, 0], [0, -3]], [[1], [1]], [[1, 1]], 0, [0, 0], sampleSignal("impulse", l, h), h);
+      return Math.abs(r.y[l] - (Math.exp(-2) + Math.exp(-6)));
+    };
+    const e1 = run(0.02), e2 = run(0.01);
+    expect(e2).toBeLessThan(e1);
+    expect(e1 / e2).toBeGreaterThan(1.8); // first order in the pulse width
+  });
+  it("continuousResponse rejects a bad step, initial state or feed-through", () => {
+    const u = new Float32Array(4);
+    expect(() => continuousResponse([[-1]], [[1]], [[1]], 0, [0], u, 0)).toThrow(/continuousResponse: h must be/);
+    expect(() => continuousResponse([[-1]], [[1]], [[1]], 0, [0, 1], u, 0.1)).toThrow(/x0 must have length/);
+    expect(() => continuousResponse([[-1]], [[1]], [[1]], NaN, [0], u, 0.1)).toThrow(/D must be finite/);
+    expect(() => continuousResponse([[NaN]], [[1]], [[1]], 0, [0], u, 0.1)).toThrow(/discretize/);
+  });
+});
