@@ -1,0 +1,14 @@
+// Shared by the browser kernel checks: the registry of named checks and seeded inputs.
+import type * as tf from "@tensorflow/tfjs";
+
+/** A check returns the kernel's result (a tensor) and the reference numbers it must match. */
+export type Check = () => {actual: tf.Tensor; expected: ArrayLike<number>};
+
+/** Every check, by name (each checks/*.ts file adds its own). */
+export const checks = new Map<string, Check>();
+
+/** Seeded uniform numbers in [lo, hi). */
+export function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({length: count}, () => lo + (hi - lo) * ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296));
+}
