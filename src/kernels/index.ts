@@ -50,3 +50,17 @@ export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, 
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
 export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";
+
+// ---- linear attention and SSD (page 6): GroupNorm, feature maps, heads with per-head decay,
+//      chunked form; Mamba-2's SSD (ssd is in the kernel contract) in its three forms
+export {
+  GROUPNORM_EPS, groupNorm, linearAttentionWeights, linearAttentionChunked, linearAttentionHeads, retnetDecays,
+  performerWeights, positiveRandomFeatures, randomFeatureMap, mlpFeatureMap,
+  type Normalize, type RandomFeatureSpec, type RandomFeatureMap, type AttentionForm, type LinearAttentionHeadsOptions
+} from "./seq/attention.js";
+export {
+  ssd, ssdSteps, ssdQuadratic, ssdRecurrent, segsum, semiseparableMask, ssdMatrix, selectiveToSsd,
+  ssdArgs, ssdChunkedOf, ssdQuadraticOf, ssdRecurrentOf, expSegsum,
+  type SsdOptions, type SsdResult, type SsdSteps, type SsdArgs
+} from "./seq/ssd.js";
+export {ssdLoop} from "./reference/ssd.js";
