@@ -23,8 +23,11 @@ const TOLERANCE = {
 };
 
 /** Documented gaps (TOOLCHAIN.md): [check name, error text, reason]. Reported as skips. */
+const WEBGPU_ONLY = [/^(ssdFused|linearAttentionHeads fused) /, /needs the webgpu backend/, "a fused WebGPU program (ssdWebGPU.ts): webgpu only"];
 const KNOWN_UNSUPPORTED = {
-  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]]
+  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"], WEBGPU_ONLY],
+  webgl: [WEBGPU_ONLY],
+  cpu: [WEBGPU_ONLY]
 };
 
 /** KERNEL_CHECKS_REJECT=webgpu,… treats those backends as failing the self-check. */

@@ -281,7 +281,8 @@ describe.each(BACKENDS)("linear attention (page 6) on %s", (backend) => {
     expect(() => linearAttentionHeads(q, k, v, {decay: [0.9, 0.8]})).toThrow("linearAttentionHeads: decay must be a number in (0, 1] or an array of h = 3 such numbers, got [0.9,0.8]");
     expect(() => linearAttentionHeads(q, k, v, {decay: [0.9, 0, 0.8]})).toThrow("linearAttentionHeads: decay must be a number in (0, 1] or an array of h = 3 such numbers, got [0.9,0,0.8]");
     expect(() => linearAttentionHeads(q, k, v, {decay: 1.5})).toThrow("linearAttentionHeads: decay must be a number in (0, 1] or an array of h = 3 such numbers, got 1.5");
-    expect(() => linearAttentionHeads(q, k, v, {form: "fast" as any})).toThrow('linearAttentionHeads: form must be "parallel", "recurrent" or "chunked", got "fast"');
+    expect(() => linearAttentionHeads(q, k, v, {form: "fast" as any})).toThrow('linearAttentionHeads: form must be "parallel", "recurrent", "chunked" or "fused", got "fast"');
+    expect(() => linearAttentionHeads(q, k, v, {form: "fused"})).toThrow(`linearAttentionHeads: form "fused" needs the webgpu backend, but the active backend is ${backend}`);
     expect(() => linearAttentionHeads(q, k, v, {normalize: "layer" as any})).toThrow('linearAttentionHeads: normalize must be "sum", "none" or "groupnorm", got "layer"');
     expect(() => linearAttentionHeads(q, k, v, {chunk: 0})).toThrow("linearAttentionHeads: chunk must be an integer in [1, 9007199254740991], got 0");
     expect(() => linearAttentionHeads(tf.zeros([5, 4]), k, v)).toThrow("linearAttentionHeads: q must be rank 4 (b,l,h,d_k) or rank 3 (l,h,d_k), but got rank 2 with shape (5,4)");

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {
-  decayMask, segsum, selectiveScan, selectiveToSsd, semiseparableMask, ssd, ssdLoop, ssdMatrix, ssdQuadratic, ssdRecurrent, ssdSteps
+  decayMask, segsum, ssdFused, selectiveScan, selectiveToSsd, semiseparableMask, ssd, ssdLoop, ssdMatrix, ssdQuadratic, ssdRecurrent, ssdSteps
 } from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, lcg, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
@@ -280,6 +280,7 @@ describe.each(BACKENDS)("ssd on %s", (backend) => {
     expect(() => ssd(x, a, B, C, {chunk: 0})).toThrow("ssd: chunk must be an integer in [1, 9007199254740991], got 0");
     expect(() => ssdSteps(x, a, B, C, {chunk: 2.5})).toThrow("ssdSteps: chunk must be an integer in [1, 9007199254740991], got 2.5");
     expect(() => ssd(x, a, B, C, 3 as any)).toThrow("ssd: opts must be an object, got number");
+    expect(() => ssdFused(x, a, B, C)).toThrow(`ssdFused: needs the webgpu backend, but the active backend is ${backend}`);
     expect(() => ssdRecurrent(tf.zeros([1, 0, 2, 2]), tf.zeros([1, 0, 2]), tf.zeros([1, 0, 2, 3]), tf.zeros([1, 0, 2, 3]))).toThrow("ssdRecurrent: x must have b, l, h, p ≥ 1, but got shape (1,0,2,2)");
     expect(() => ssd(x, a, [[[[Infinity, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]]]] as any, C)).toThrow("ssd: B must be finite, but entry 0 is Infinity");
     expect(() => semiseparableMask([-1, 2])).toThrow("semiseparableMask: a must be finite and ≤ 0, but entry 1 is 2");

@@ -17,6 +17,7 @@ import {gaussian} from "../random.js";
 import {assertInteger, assertRank, assertShape, assertValues, fail, toTensor, type TensorLike} from "../validate.js";
 import {scanPairs} from "./linearScan.js";
 import {ssdChunkedOf} from "./ssd.js";
+import {ssdFused} from "./ssdWebGPU.js";
 
 /** Added to masked-out scores before the softmax: exp(−1e30 − max) is exactly 0 in float32. */
 const MASKED = -1e30;
@@ -383,15 +384,15 @@ export function mlpFeatureMap(W: tf.Tensor | number[][], b: tf.Tensor | number[]
 
 // ---------------------------------------------------------------- chunked and multi-head forms
 
-export type AttentionForm = "parallel" | "recurrent" | "chunked";
+export type AttentionForm = "parallel" | "recurrent" | "chunked" | "fused";
 export interface LinearAttentionHeadsOptions {
   featureMap?: FeatureMap;
   /** γ ∈ (0, 1] for every head, or one γ_h per head (default 1: no decay) */
   decay?: number | number[];
   normalize?: Normalize;
-  /** which of the equal forms computes it (default "parallel") */
+  /** which of the equal forms computes it (default "parallel"); "fused": webgpu only */
   form?: AttentionForm;
-  /** chunk length of the "chunked" form (default 64) */
+  /** chunk length of the "chunked" form (default 64) and of the "fused" scan (default ≈ √l) */
   chunk?: number;
 }
 
@@ -410,7 +411,10 @@ function checkHeadDecays(decay: unknown, h: number, fn: string): number[] {
 }
 
 function checkForm(form: unknown, fn: string): AttentionForm {
-  if (form !== "parallel" && form !== "recurrent" && form !== "chunked") fail(fn, `form must be "parallel", "recurrent" or "chunked", got ${JSON.stringify(form)}`);
+  if (form !== "parallel" && form !== "recurrent" && form !== "chunked" && form !== "fused") {
+    fail(fn, `form must be "parallel", "recurrent", "chunked" or "fused", got ${JSON.stringify(form)}`);
+  }
+  if (form === "fused" && tf.getBackend() !== "webgpu") fail(fn, `form "fused" needs the webgpu backend, but the active backend is ${tf.getBackend()}`);
   return form;
 }
 
@@ -428,7 +432,7 @@ function headDecayMasks(l: number, gammas: number[]): tf.Tensor {
  * The feature map sees rows (b·l·h, d_k).
  */
 function headsOf(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, phi: (x: tf.Tensor) => tf.Tensor, gammas: number[],
-  normalize: Normalize, form: AttentionForm, chunk: number, fn: string): tf.Tensor {
+  normalize: Normalize, form: AttentionForm, chunk: number | undefined, fn: string): tf.Tensor {
   const [nb, l, h, dk] = q.shape as number[];
   const dv = v.shape[3] as number;
   const bh = nb * h;
@@ -455,12 +459,14 @@ function headsOf(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, phi: (x: tf.Tensor) =
     const o = normalized(num, () => tf.sum(tf.mul(pqL, scanPairs(tf.broadcastTo(g, [l, bh, dkp]), pkL)), 2, true), normalize);
     return tf.transpose(tf.reshape(o, [l, nb, h, dv]), [1, 0, 2, 3]); // (b, l, h, d_v)
   }
-  // chunked: SSD with x = v, B = φ(k), C = φ(q), a = log γ_h; for "sum" a column of ones
-  // appended to v carries the normaliser z_t through the same computation (its output is φ(q_t)·z_t).
+  // chunked and fused: SSD with x = v, B = φ(k), C = φ(q), a = log γ_h; for "sum" a column of
+  // ones appended to v carries the normaliser z_t through the same computation (its output is φ(q_t)·z_t).
   const x = normalize === "sum" ? tf.concat([v, tf.ones([nb, l, h, 1])], 3) : v; // (b, l, h, d_v(+1))
   const a = tf.broadcastTo(tf.reshape(tf.tensor1d(gammas.map(Math.log)), [1, 1, h]), [nb, l, h]); // (b, l, h)
   const p = x.shape[3] as number;
-  const {y} = ssdChunkedOf({x, a, B: pk, C: pq, S0: null, nb, l, h, p, n: dkp}, chunk); // (b, l, h, p)
+  const {y} = form === "fused"
+    ? ssdFused(x, a, pk, pq, {chunk}) // (b, l, h, p)
+    : ssdChunkedOf({x, a, B: pk, C: pq, S0: null, nb, l, h, p, n: dkp}, chunk ?? 64);
   if (normalize !== "sum") return normalized(y, null, normalize);
   const num = tf.slice(y, [0, 0, 0, 0], [nb, l, h, dv]);
   return tf.div(num, guard(tf.slice(y, [0, 0, 0, dv], [nb, l, h, 1])));
@@ -496,17 +502,19 @@ export function linearAttentionChunked(q: TensorLike, k: TensorLike, v: TensorLi
  * rank of q. Options: featureMap (as linearAttention; a function sees rows (b·l·h, d_k)),
  * decay (a number, or an array of h numbers in (0, 1]; retnetDecays(h) gives RetNet's),
  * normalize ("sum" default, "none", "groupnorm"), form ("parallel" default: the masked
- * (h, l, l) matrices; "recurrent": the scan over states; "chunked": SSD), chunk (default 64).
- * The three forms are equal; all are composite tfjs ops, so tf.grad runs through them.
+ * (h, l, l) matrices; "recurrent": the scan over states; "chunked": SSD; "fused": ssdFused's
+ * WebGPU programs, webgpu only and not differentiable), chunk (chunked: default 64; fused:
+ * default ≈ √l). The forms are equal; all but "fused" are composite tfjs ops, so tf.grad runs
+ * through them.
  */
 export function linearAttentionHeads(q: TensorLike, k: TensorLike, v: TensorLike, opts: LinearAttentionHeadsOptions = {}): tf.Tensor {
   const fn = "linearAttentionHeads";
   if (opts != null && typeof opts !== "object") fail(fn, `opts must be an object, got ${typeof opts}`);
-  const {featureMap = "elu1", decay = 1, normalize = "sum", form = "parallel", chunk = 64} = opts ?? {};
+  const {featureMap = "elu1", decay = 1, normalize = "sum", form = "parallel", chunk} = opts ?? {};
   const phi = checkFeatureMap(featureMap, fn);
   const norm = checkNormalize(normalize, fn);
   const f = checkForm(form, fn);
-  assertInteger(chunk, fn, "chunk", 1);
+  if (chunk !== undefined) assertInteger(chunk, fn, "chunk", 1);
   return tf.tidy(() => {
     let qt = toTensor(q, fn, "q");
     const rank = qt.rank;
