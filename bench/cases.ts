@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   linearScan, linearScanLoop, selectiveScan, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
   softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect,
-  linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop
+  linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop, FUSED_BACKENDS
 } from "../src/kernels/index.js";
 
 export const SIZES = [256, 1024, 4096, 16384];
@@ -21,10 +21,10 @@ export const SHAPES = {
   linearAttention: "parallel, elu1, d_k=d_v=16",
   linearAttentionRecurrent: "scan, elu1, d_k=d_v=16",
   linearAttentionChunked: "SSD chunks of 64, elu1, d_k=d_v=16",
-  linearAttentionFused: "fused WebGPU scan, elu1, d_k=d_v=16",
+  linearAttentionFused: "fused (WebGPU scan; loop on cpu/wasm), elu1, d_k=d_v=16",
   ssd: "chunk 64, b=1, h=1, p=n=16",
   ssdRecurrent: "scan, b=1, h=1, p=n=16",
-  ssdFused: "fused WebGPU scan, b=1, h=1, p=n=16"
+  ssdFused: "fused (WebGPU scan; loop on cpu/wasm), b=1, h=1, p=n=16"
 };
 /** Kernels whose work grows as L² (attention matrices, direct convolution). */
 export const QUADRATIC = ["softmaxAttention", "linearAttention", "causalConvDirect"];
@@ -178,7 +178,7 @@ export function cases(): CaseDef[] {
     })),
     // page 6: linear attention in chunks and fused, SSD (x = v, B = φ(k), C = φ(q): the same sizes)
     ...(["linearAttentionChunked", "linearAttentionFused"] as const).map((kernel): CaseDef => ({
-      kernel, backends: kernel === "linearAttentionFused" ? ["webgpu"] : undefined, prepare(L) {
+      kernel, backends: kernel === "linearAttentionFused" ? FUSED_BACKENDS : undefined, prepare(L) {
         const d = 16;
         const [q, k, v] = [uniform(L * d, 13), uniform(L * d, 14), uniform(L * d, 15)];
         const ts = kernel === "linearAttentionChunked"
@@ -191,7 +191,7 @@ export function cases(): CaseDef[] {
       }
     })),
     ...(["ssd", "ssdRecurrent", "ssdFused"] as const).map((kernel): CaseDef => ({
-      kernel, backends: kernel === "ssdFused" ? ["webgpu"] : undefined, prepare(L) {
+      kernel, backends: kernel === "ssdFused" ? FUSED_BACKENDS : undefined, prepare(L) {
         const [h, p, n] = [1, 16, 16];
         const x = uniform(L * h * p, 16), a = uniform(L * h, 17, -0.05, 0), B = uniform(L * h * n, 18), C = uniform(L * h * n, 19);
         const ts = [tf.tensor(x, [1, L, h, p]), tf.tensor(a, [1, L, h]), tf.tensor(B, [1, L, h, n]), tf.tensor(C, [1, L, h, n])];

@@ -64,4 +64,4 @@ export {
   type SsdOptions, type SsdResult, type SsdSteps, type SsdArgs
 } from "./seq/ssd.js";
 export {ssdLoop} from "./reference/ssd.js";
-export {ssdFused, fusedChunk} from "./seq/ssdWebGPU.js";
+export {ssdFused, fusedChunk, FUSED_BACKENDS} from "./seq/ssdFused.js";

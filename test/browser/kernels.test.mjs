@@ -23,11 +23,9 @@ const TOLERANCE = {
 };
 
 /** Documented gaps (TOOLCHAIN.md): [check name, error text, reason]. Reported as skips. */
-const WEBGPU_ONLY = [/^(ssdFused|linearAttentionHeads fused) /, /needs the webgpu backend/, "a fused WebGPU program (ssdWebGPU.ts): webgpu only"];
 const KNOWN_UNSUPPORTED = {
-  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"], WEBGPU_ONLY],
-  webgl: [WEBGPU_ONLY],
-  cpu: [WEBGPU_ONLY]
+  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]],
+  webgl: [[/^(ssdFused|linearAttentionHeads fused) /, /runs on webgpu, cpu, wasm/, "ssdFused has no webgl path (its loop would need a synchronous readback)"]]
 };
 
 /** KERNEL_CHECKS_REJECT=webgpu,… treats those backends as failing the self-check. */

@@ -14,7 +14,7 @@ interface HeadsCase {name: string; b: number; l: number; h: number; dk: number; 
 interface PerfCase {l: number; dk: number; dv: number; m: number; q: number[]; k: number[]; v: number[]; W: number[]; phiQ: number[]; o: number[]}
 const fx = loadFixture<{groupnorm: GnCase[]; heads: HeadsCase[]; performer: PerfCase[]}>("linattn");
 
-const FORMS: AttentionForm[] = ["parallel", "recurrent", "chunked"];
+const FORMS: AttentionForm[] = ["parallel", "recurrent", "chunked", "fused"];
 const CHUNKS = [1, 2, 3, 7, 16, 64];
 
 function random(shape: number[], seed: number, mean = 0, scale = 1): tf.Tensor {
@@ -99,7 +99,7 @@ describe.each(BACKENDS)("linear attention (page 6) on %s", (backend) => {
     tf.dispose([q, k, v]);
   });
 
-  it("linearAttentionHeads: parallel = recurrent = chunked (chunk 1, 2, 3, 7, 16, 64, l, > l) at odd l = 37 for every normaliser and feature map", () => {
+  it("linearAttentionHeads: parallel = recurrent = fused = chunked (chunk 1, 2, 3, 7, 16, 64, l, > l) at odd l = 37 for every normaliser and feature map", () => {
     const [nb, l, h, dk, dv] = [2, 37, 3, 4, 3];
     const [q, k, v] = [random([nb, l, h, dk], 8, 0.3), random([nb, l, h, dk], 9, 0.3), random([nb, l, h, dv], 10)];
     const maps: FeatureMap[] = ["elu1", "relu", (x) => tf.sigmoid(x), {kind: "random", features: 6, seed: 3}];
@@ -110,6 +110,9 @@ describe.each(BACKENDS)("linear attention (page 6) on %s", (backend) => {
         const tol = {atol: 1e-5 * Math.max(1, maxAbs(ref.dataSync())), rtol: 1e-4};
         const rec = linearAttentionHeads(q, k, v, {featureMap, decay, normalize, form: "recurrent"});
         assertClose(rec, ref, {...tol, label: `recurrent ${normalize}: `});
+        const fused = linearAttentionHeads(q, k, v, {featureMap, decay, normalize, form: "fused"});
+        assertClose(fused, ref, {...tol, label: `fused ${normalize}: `});
+        fused.dispose();
         for (const chunk of [...CHUNKS, l, l + 10]) {
           const o = linearAttentionHeads(q, k, v, {featureMap, decay, normalize, form: "chunked", chunk});
           assertClose(o, ref, {...tol, label: `chunked ${chunk} ${normalize}: `});
@@ -282,7 +285,6 @@ describe.each(BACKENDS)("linear attention (page 6) on %s", (backend) => {
     expect(() => linearAttentionHeads(q, k, v, {decay: [0.9, 0, 0.8]})).toThrow("linearAttentionHeads: decay must be a number in (0, 1] or an array of h = 3 such numbers, got [0.9,0,0.8]");
     expect(() => linearAttentionHeads(q, k, v, {decay: 1.5})).toThrow("linearAttentionHeads: decay must be a number in (0, 1] or an array of h = 3 such numbers, got 1.5");
     expect(() => linearAttentionHeads(q, k, v, {form: "fast" as any})).toThrow('linearAttentionHeads: form must be "parallel", "recurrent", "chunked" or "fused", got "fast"');
-    expect(() => linearAttentionHeads(q, k, v, {form: "fused"})).toThrow(`linearAttentionHeads: form "fused" needs the webgpu backend, but the active backend is ${backend}`);
     expect(() => linearAttentionHeads(q, k, v, {normalize: "layer" as any})).toThrow('linearAttentionHeads: normalize must be "sum", "none" or "groupnorm", got "layer"');
     expect(() => linearAttentionHeads(q, k, v, {chunk: 0})).toThrow("linearAttentionHeads: chunk must be an integer in [1, 9007199254740991], got 0");
     expect(() => linearAttentionHeads(tf.zeros([5, 4]), k, v)).toThrow("linearAttentionHeads: q must be rank 4 (b,l,h,d_k) or rank 3 (l,h,d_k), but got rank 2 with shape (5,4)");

@@ -232,6 +232,24 @@ describe.each(BACKENDS)("ssd on %s", (backend) => {
     tf.dispose([x, B, C, strong, r1.y, r1.finalState, want, zero, r0.y, r0.finalState]);
   });
 
+  it("ssdFused(x, a, B, C) (the loop on cpu and wasm) matches the numpy loop, with and without an initial state", () => {
+    for (const c of fx.ssd) {
+      const {x, a, B, C, S0} = tensors(c);
+      const r = ssdFused(x, a, B, C, {initialState: S0});
+      const tol = {atol: 2e-6 * Math.max(1, maxAbs(c.y)), rtol: 1e-5};
+      assertClose(r.y, c.y, {...tol, label: `${c.name} y: `});
+      assertClose(r.finalState, c.finalState, {...tol, label: `${c.name} finalState: `});
+      tf.dispose([x, a, B, C, S0 ?? [], r.y, r.finalState].flat());
+    }
+    const c = randomCase(2, 101, 2, 4, 8, 17);
+    const {x, a, B, C, S0} = tensors(c);
+    const r = ssdFused(x, a, B, C, {initialState: S0, chunk: 7});
+    const q = ssd(x, a, B, C, {initialState: S0, chunk: 7});
+    assertClose(r.y, q.y, {atol: 1e-5, rtol: 1e-4});
+    assertClose(r.finalState, q.finalState, {atol: 1e-5, rtol: 1e-4});
+    tf.dispose([x, a, B, C, S0 ?? [], r.y, r.finalState, q.y, q.finalState].flat());
+  });
+
   it("ssd is differentiable: its gradient in x, a, B and C equals ssdRecurrent's", () => {
     const c = randomCase(1, 20, 2, 2, 3, 14, false);
     const {x, a, B, C} = tensors(c);
@@ -251,6 +269,8 @@ describe.each(BACKENDS)("ssd on %s", (backend) => {
     expectNoLeak(() => pair(ssd(x, a, B, C)));
     expectNoLeak(() => pair(ssdQuadratic(x, a, B, C, {initialState: S0})));
     expectNoLeak(() => pair(ssdRecurrent(x, a, B, C, {initialState: S0})));
+    expectNoLeak(() => pair(ssdFused(x, a, B, C, {initialState: S0})));
+    expectNoLeak(() => pair(ssdFused(x, a, B, C)));
     expectNoLeak(() => {
       const s = ssdSteps(x, a, B, C, {chunk: 4, initialState: S0});
       return [s.y, s.finalState, s.L, s.yDiag, s.yOff, s.chunkStates, s.startStates, s.chunkDecay];
@@ -280,7 +300,8 @@ describe.each(BACKENDS)("ssd on %s", (backend) => {
     expect(() => ssd(x, a, B, C, {chunk: 0})).toThrow("ssd: chunk must be an integer in [1, 9007199254740991], got 0");
     expect(() => ssdSteps(x, a, B, C, {chunk: 2.5})).toThrow("ssdSteps: chunk must be an integer in [1, 9007199254740991], got 2.5");
     expect(() => ssd(x, a, B, C, 3 as any)).toThrow("ssd: opts must be an object, got number");
-    expect(() => ssdFused(x, a, B, C)).toThrow(`ssdFused: needs the webgpu backend, but the active backend is ${backend}`);
+    expect(() => ssdFused(x, aBad, B, C)).toThrow("ssdFused: a must be finite and ≤ 0, but entry 3 is 0.5");
+    expect(() => ssdFused(x, a, B, C, {chunk: 0})).toThrow("ssdFused: chunk must be an integer in [1, 9007199254740991], got 0");
     expect(() => ssdRecurrent(tf.zeros([1, 0, 2, 2]), tf.zeros([1, 0, 2]), tf.zeros([1, 0, 2, 3]), tf.zeros([1, 0, 2, 3]))).toThrow("ssdRecurrent: x must have b, l, h, p ≥ 1, but got shape (1,0,2,2)");
     expect(() => ssd(x, a, [[[[Infinity, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]]]] as any, C)).toThrow("ssd: B must be finite, but entry 0 is Infinity");
     expect(() => semiseparableMask([-1, 2])).toThrow("semiseparableMask: a must be finite and ≤ 0, but entry 1 is 2");

@@ -17,7 +17,7 @@ import {gaussian} from "../random.js";
 import {assertInteger, assertRank, assertShape, assertValues, fail, toTensor, type TensorLike} from "../validate.js";
 import {scanPairs} from "./linearScan.js";
 import {ssdChunkedOf} from "./ssd.js";
-import {ssdFused} from "./ssdWebGPU.js";
+import {FUSED_BACKENDS, ssdFused} from "./ssdFused.js";
 
 /** Added to masked-out scores before the softmax: exp(−1e30 − max) is exactly 0 in float32. */
 const MASKED = -1e30;
@@ -367,6 +367,8 @@ export function randomFeatureMap(dk: number, spec: Omit<RandomFeatureSpec, "kind
  * SUPRA's learned feature map, one linear layer and a ReLU: φ(x) = ReLU(x W + b)
  * (Mercat et al. 2024; shared by queries and keys). W (d_k, d_k') and b (d_k') may be
  * tf.Variables (the map is differentiable in them); they are not copied or disposed.
+ * SUPRA's layer also scales the keys by 1/√d_k and applies rotary position embeddings after
+ * φ: those are the model's steps, before it calls the kernel.
  */
 export function mlpFeatureMap(W: tf.Tensor | number[][], b: tf.Tensor | number[] | null = null): (x: tf.Tensor) => tf.Tensor {
   const fn = "mlpFeatureMap";
@@ -390,7 +392,7 @@ export interface LinearAttentionHeadsOptions {
   /** γ ∈ (0, 1] for every head, or one γ_h per head (default 1: no decay) */
   decay?: number | number[];
   normalize?: Normalize;
-  /** which of the equal forms computes it (default "parallel"); "fused": webgpu only */
+  /** which of the equal forms computes it (default "parallel"); "fused": not on webgl */
   form?: AttentionForm;
   /** chunk length of the "chunked" form (default 64) and of the "fused" scan (default ≈ √l) */
   chunk?: number;
@@ -414,7 +416,7 @@ function checkForm(form: unknown, fn: string): AttentionForm {
   if (form !== "parallel" && form !== "recurrent" && form !== "chunked" && form !== "fused") {
     fail(fn, `form must be "parallel", "recurrent", "chunked" or "fused", got ${JSON.stringify(form)}`);
   }
-  if (form === "fused" && tf.getBackend() !== "webgpu") fail(fn, `form "fused" needs the webgpu backend, but the active backend is ${tf.getBackend()}`);
+  if (form === "fused" && !FUSED_BACKENDS.includes(tf.getBackend())) fail(fn, `form "fused" runs on ${FUSED_BACKENDS.join(", ")}, but the active backend is ${tf.getBackend()}`);
   return form;
 }
 
@@ -502,9 +504,9 @@ export function linearAttentionChunked(q: TensorLike, k: TensorLike, v: TensorLi
  * rank of q. Options: featureMap (as linearAttention; a function sees rows (b·l·h, d_k)),
  * decay (a number, or an array of h numbers in (0, 1]; retnetDecays(h) gives RetNet's),
  * normalize ("sum" default, "none", "groupnorm"), form ("parallel" default: the masked
- * (h, l, l) matrices; "recurrent": the scan over states; "chunked": SSD; "fused": ssdFused's
- * WebGPU programs, webgpu only and not differentiable), chunk (chunked: default 64; fused:
- * default ≈ √l). The forms are equal; all but "fused" are composite tfjs ops, so tf.grad runs
+ * (h, l, l) matrices; "recurrent": the scan over states; "chunked": SSD; "fused": ssdFused,
+ * WebGPU programs or a loop on cpu/wasm, not on webgl, not differentiable), chunk (chunked:
+ * default 64; fused on webgpu: default ≈ √l). The forms are equal; all but "fused" are composite tfjs ops, so tf.grad runs
  * through them.
  */
 export function linearAttentionHeads(q: TensorLike, k: TensorLike, v: TensorLike, opts: LinearAttentionHeadsOptions = {}): tf.Tensor {

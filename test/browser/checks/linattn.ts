@@ -1,7 +1,7 @@
 // Browser checks of page 6's kernels (linear attention with GroupNorm and heads, Performer
-// features, SSD in its forms and its fused WebGPU programs): numpy fixtures
-// (reference/ref_linattn.py) and plain loops, on every backend. The fused checks run on
-// webgpu only (test/browser/kernels.test.mjs reports them as skips elsewhere).
+// features, SSD in its forms and fused): numpy fixtures (reference/ref_linattn.py) and plain
+// loops, on every backend. ssdFused has no webgl path (test/browser/kernels.test.mjs reports
+// those checks as skips there).
 import * as tf from "@tensorflow/tfjs";
 import {
   linearAttention, linearAttentionChunked, linearAttentionHeads, linearAttentionLoop, linearAttentionRecurrent, positiveRandomFeatures,

@@ -1,7 +1,12 @@
-// SSD as fused WebGPU programs: the same recurrence as ssd (S_t = exp(a_t) S_{t−1} + x_t B_tᵀ,
-// y_t = S_t C_t), computed as a chunked scan in three dispatches instead of the ~40 tfjs ops
-// of the composite chunked algorithm, reading the inputs in their (b, l, h, ·) layout.
+// SSD fused per backend: the same recurrence as ssd (S_t = exp(a_t) S_{t−1} + x_t B_tᵀ,
+// y_t = S_t C_t) without one tfjs op per step of the algorithm:
+//   webgpu     a chunked scan in three WebGPU dispatches (below) instead of the ~40 tfjs ops of
+//              the composite chunked algorithm, reading the inputs in their (b, l, h, ·) layout;
+//   cpu, wasm  one loop over t on the typed arrays (their data is in CPU memory anyway),
+//              10–40× faster than the composite ops there (bench/cases.ts);
+//   webgl      not provided: a loop would need a synchronous readback, a stall.
 //
+// The WebGPU scan:
 // Each row i of a head's state S (p, n) evolves on its own: S_t[i, :] = g_t S_{t−1}[i, :] +
 // x_t[i] B_t with g_t = exp(a_t), y_t[i] = S_t[i, :]·C_t. One invocation owns one such row
 // (n floats in registers) over one chunk of c steps:
@@ -17,8 +22,8 @@
 // With one chunk (c ≥ l) passes 1 and 2 are skipped: one dispatch, a plain sequential scan.
 //
 // Not differentiable (no gradient is registered): models train through ssd's composite ops.
-// WebGPU only; tfjs's pipeline cache is keyed by shaderKey, so the state size n (an array
-// length in the WGSL) and the initial-state flag are part of it.
+// tfjs's pipeline cache is keyed by shaderKey, so the state size n (an array length in the
+// WGSL) is part of it.
 import * as tf from "@tensorflow/tfjs";
 import {assertInteger, fail, type TensorLike} from "../validate.js";
 import {ssdArgs, type SsdResult} from "./ssd.js";
@@ -110,20 +115,59 @@ const PASS3 = `${CHUNK_COORDS}
           for (var j = 0; j < N; j++) { result[tail + bh * pn + i * N + j] = s[j]; }
         }`;
 
+/** The backends ssdFused runs on. */
+export const FUSED_BACKENDS = ["webgpu", "cpu", "wasm"];
+
 /**
- * SSD by fused WebGPU programs (see the header): same arguments and result as ssd, on the
- * webgpu backend only. opts.chunk is the scan's chunk length (default fusedChunk(l) ≈ √l);
- * any chunk gives the same answer up to float32 rounding.
+ * The recurrence as one loop over t per (batch, head) on flat row-major arrays, the state in
+ * float64: x (b·l·h·p), a (b·l·h), B, C (b·l·h·n), S0 (b·h·p·n) or null.
+ */
+function scanLoop(x: ArrayLike<number>, a: ArrayLike<number>, B: ArrayLike<number>, C: ArrayLike<number>, S0: ArrayLike<number> | null,
+  nb: number, l: number, h: number, p: number, n: number): [Float32Array, Float32Array] {
+  const y = new Float32Array(nb * l * h * p);
+  const last = new Float32Array(nb * h * p * n);
+  const S = new Float64Array(p * n);
+  for (let bh = 0; bh < nb * h; bh++) {
+    const [ib, ih] = [Math.floor(bh / h), bh % h];
+    for (let e = 0; e < p * n; e++) S[e] = S0 ? S0[bh * p * n + e] : 0;
+    for (let t = 0; t < l; t++) {
+      const row = (ib * l + t) * h + ih; // (b, l, h) index of this step
+      const g = Math.exp(a[row]);
+      for (let i = 0; i < p; i++) {
+        const xi = x[row * p + i];
+        let acc = 0;
+        for (let j = 0; j < n; j++) {
+          const v = (S[i * n + j] = g * S[i * n + j] + xi * B[row * n + j]);
+          acc += v * C[row * n + j];
+        }
+        y[row * p + i] = acc;
+      }
+    }
+    for (let e = 0; e < p * n; e++) last[bh * p * n + e] = S[e];
+  }
+  return [y, last];
+}
+
+/**
+ * SSD fused for the active backend (see the header): same arguments and result as ssd, on
+ * webgpu (WebGPU programs), cpu and wasm (a loop); webgl is refused. opts.chunk is the
+ * WebGPU scan's chunk length (default fusedChunk(l) ≈ √l; any chunk gives the same answer up
+ * to float32 rounding); the loop ignores it.
  */
 export function ssdFused(x: TensorLike, a: TensorLike, B: TensorLike, C: TensorLike, opts: {chunk?: number; initialState?: TensorLike | null} = {}): SsdResult {
   const fn = "ssdFused";
-  if (tf.getBackend() !== "webgpu") fail(fn, `needs the webgpu backend, but the active backend is ${tf.getBackend()}`);
+  const active = tf.getBackend();
+  if (!FUSED_BACKENDS.includes(active)) fail(fn, `runs on ${FUSED_BACKENDS.join(", ")}, but the active backend is ${active}`);
   if (opts != null && typeof opts !== "object") fail(fn, `opts must be an object, got ${typeof opts}`);
   const {chunk, initialState = null} = opts ?? {};
   if (chunk != null) assertInteger(chunk, fn, "chunk", 1);
   const [y, finalState] = tf.tidy(() => {
     const s = ssdArgs(fn, x, a, B, C, initialState);
     const {nb, l, h, p, n} = s;
+    if (active !== "webgpu") {
+      const [yv, last] = scanLoop(s.x.dataSync(), s.a.dataSync(), s.B.dataSync(), s.C.dataSync(), s.S0?.dataSync() ?? null, nb, l, h, p, n);
+      return [tf.tensor(yv, [nb, l, h, p]), tf.tensor(last, [nb, h, p, n])];
+    }
     const c = Math.min(chunk ?? fusedChunk(l), l);
     const nc = Math.ceil(l / c);
     const bh = nb * h;
