@@ -162,6 +162,7 @@ export async function benchAttention(opts: AttentionBenchOptions = {}): Promise<
   await tf.ready();
   if (!ok || tf.getBackend() !== "webgpu") throw new Error(`benchAttention: webgpu backend unavailable (active: ${tf.getBackend()})`);
   const backend = tf.backend() as unknown as {adapterInfo?: unknown; device?: {limits?: Record<string, number>}};
+  const limit = backend.device?.limits?.maxStorageBufferBindingSize ?? 0;
   const checks = await knownAnswers();
   const checksOk = Object.values(checks).every((e) => e < 1e-3);
   log(`known answers (max abs error at L=200, d=8): ${JSON.stringify(checks)}`);
@@ -177,8 +178,11 @@ export async function benchAttention(opts: AttentionBenchOptions = {}): Promise<
           cells.push({...cell, ms: null, note: `skipped: predicted ${(predicted / 1000).toFixed(1)} s from L=${prev!.L}`});
           continue;
         }
-        if (quadratic && L * L * 4 > 2 ** 31) {
-          cells.push({...cell, ms: null, note: `skipped: an L×L float32 matrix is ${(L * L * 4 / 2 ** 30).toFixed(0)} GiB`});
+        // the largest buffer the kernel makes: an L×L matrix, or the scan's (L, d·d) states
+        const bytes = quadratic ? 4 * L * L : kernel === "linearScan" || kernel === "ssdScan" ? 4 * L * d * d : 0;
+        if (limit && bytes > limit) {
+          cells.push({...cell, ms: null, note: `skipped: needs a ${(bytes / 2 ** 20).toFixed(0)} MiB buffer, over maxStorageBufferBindingSize ${(limit / 2 ** 20).toFixed(0)} MiB`});
+          log(`${kernel.padEnd(15)} d=${String(d).padEnd(3)} L=${String(L).padEnd(6)} ${cells[cells.length - 1].note}`);
           continue;
         }
         const t = inputs(L, d);
@@ -229,7 +233,7 @@ export async function benchAttention(opts: AttentionBenchOptions = {}): Promise<
   return {
     bench: "attention", backend: tf.getBackend(), tfjs: tf.version_core,
     ok: checksOk && cells.every((c) => c.ms == null || (c.relErr as number) < 1e-3), checks,
-    adapter: backend.adapterInfo ?? null, maxStorageBufferBindingSize: backend.device?.limits?.maxStorageBufferBindingSize ?? null,
+    adapter: backend.adapterInfo ?? null, maxStorageBufferBindingSize: limit || null,
     floorMs: +median(floor).toFixed(3), sizes, dims, reps, heads: 1, note: "median ms per call incl. await y.data(); attention d_k = d_v = d, elu1, decay 0.99; SSD b=1, h=1, p=n=d, a in [-0.05, 0]",
     cells, numTensors: tf.memory().numTensors, seconds: +((performance.now() - started) / 1000).toFixed(1)
   };

@@ -463,8 +463,14 @@ function headsOf(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, phi: (x: tf.Tensor) =
   }
   // chunked and fused: SSD with x = v, B = φ(k), C = φ(q), a = log γ_h; for "sum" a column of
   // ones appended to v carries the normaliser z_t through the same computation (its output is φ(q_t)·z_t).
-  const x = normalize === "sum" ? tf.concat([v, tf.ones([nb, l, h, 1])], 3) : v; // (b, l, h, d_v(+1))
   const a = tf.broadcastTo(tf.reshape(tf.tensor1d(gammas.map(Math.log)), [1, 1, h]), [nb, l, h]); // (b, l, h)
+  if (form === "fused" && tf.getBackend() === "cpu") {
+    // the cpu backend's slice of a strided block is slow (~1 s at l = 16384): two scans instead
+    const num = ssdFused(v, a, pk, pq).y; // (b, l, h, d_v)
+    if (normalize !== "sum") return normalized(num, null, normalize);
+    return tf.div(num, guard(ssdFused(tf.ones([nb, l, h, 1]), a, pk, pq).y));
+  }
+  const x = normalize === "sum" ? tf.concat([v, tf.ones([nb, l, h, 1])], 3) : v; // (b, l, h, d_v(+1))
   const p = x.shape[3] as number;
   const {y} = form === "fused"
     ? ssdFused(x, a, pk, pq, {chunk}) // (b, l, h, p)
