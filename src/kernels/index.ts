@@ -55,9 +55,11 @@ export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.j
 //      chunked form; Mamba-2's SSD (ssd is in the kernel contract) in its three forms
 export {
   GROUPNORM_EPS, groupNorm, linearAttentionWeights, linearAttentionChunked, linearAttentionHeads, retnetDecays,
-  performerWeights, positiveRandomFeatures, randomFeatureMap, mlpFeatureMap,
-  type Normalize, type RandomFeatureSpec, type RandomFeatureMap, type AttentionForm, type LinearAttentionHeadsOptions
+  type Normalize, type AttentionForm, type LinearAttentionHeadsOptions
 } from "./seq/attention.js";
+export {
+  performerWeights, positiveRandomFeatures, randomFeatureMap, mlpFeatureMap, type RandomFeatureSpec, type RandomFeatureMap
+} from "./seq/featureMaps.js";
 export {
   ssd, ssdSteps, ssdQuadratic, ssdRecurrent, segsum, semiseparableMask, ssdMatrix, selectiveToSsd,
   ssdArgs, ssdChunkedOf, ssdQuadraticOf, ssdRecurrentOf, expSegsum,
