@@ -55,6 +55,7 @@ export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.j
 // S5, DSS, H3, GSS, Jamba), in family/ (imports linalg/, lti/, seq/; nothing imports family/)
 export {complexArg, channelArg, type ComplexLike, type ComplexTensor} from "./family/args.js";
 export {causalConvRows} from "./family/conv.js";
+export {sinCos, cexp, cexpm1, cmul, cdiv, reducePhase} from "./family/complex.js";
 export {wkv, wkvClosed, wkvStates} from "./family/wkv.js";
 export {ema, emaRecurrent, emaKernel, megaEmaInit, type EmaParams, type EmaOptions} from "./family/ema.js";
 export {retention, retentionRecurrent, retentionChunked, retentionDecayMask, retentionGammas, retentionRotate} from "./family/retention.js";

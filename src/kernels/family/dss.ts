@@ -21,7 +21,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {assertInteger, assertRank, fail, shapeString, type TensorLike} from "../validate.js";
 import {assertRange, channelArg, complexArg, cpuValues, type ComplexLike, type ComplexTensor} from "./args.js";
-import {cdiv, cexpm1, cmul, reducePhase, sinAccurate} from "./complex.js";
+import {cdiv, cexpm1, cmul, reducePhase, sinCos} from "./complex.js";
 
 export type DssVariant = "softmax" | "exp";
 /** The guard of the complex reciprocal in DSS_softmax (as the reference implementations). */
@@ -65,7 +65,8 @@ export function diagonalKernel(fn: string, names: {Lambda: string; W: string; de
     const m = variant === "softmax" ? tf.mul(tf.relu(dl.re), L - 1) : tf.zerosLike(dl.re);
     const mag = tf.exp(tf.sub(tf.mul(tf.reshape(dl.re, [h, N, 1]), k), tf.reshape(m, [h, N, 1]))); // (h, N, L)
     const ph = reducePhase(tf.mul(tf.reshape(reducePhase(dl.im), [h, N, 1]), k)); // k·Δω, in [−π, π]
-    let S: ComplexTensor = {re: tf.mul(mag, tf.cos(ph)), im: tf.mul(mag, sinAccurate(ph))}; // e^{P − m} (h, N, L)
+    const [sin, cos] = sinCos(ph);
+    let S: ComplexTensor = {re: tf.mul(mag, cos), im: tf.mul(mag, sin)}; // e^{P − m} (h, N, L)
     let coef: ComplexTensor;
     if (variant === "softmax") {
       const sum = {re: tf.sum(S.re, 2, true), im: tf.sum(S.im, 2, true)}; // (h, N, 1)

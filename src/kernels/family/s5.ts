@@ -29,7 +29,7 @@ import {eigvalsF64} from "../linalg/eig.js";
 import {gaussian, mulberry32} from "../random.js";
 import {assertInteger, assertPositiveNumber, assertRank, assertShape, assertValues, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 import {channelArg, complexArg, cpuValues, type ComplexLike, type ComplexTensor} from "./args.js";
-import {cdiv, cexpm1, cmul, reducePhase, sinAccurate} from "./complex.js";
+import {cdiv, cexpm1, cmul, reducePhase, sinCos} from "./complex.js";
 
 export interface S5Params {
   /** Λ (P), complex, λ ≠ 0 */
@@ -86,7 +86,8 @@ function scanConst(dl: ComplexTensor, V: ComplexTensor): ComplexTensor {
   let Xr = V.re, Xi = V.im;
   for (let s = 1; s < L; s *= 2) {
     const mag = tf.exp(tf.mul(dl.re, s)), ph = reducePhase(tf.mul(reducePhase(dl.im), s)); // Λ̄^s (P)
-    const ar = tf.mul(mag, tf.cos(ph)), ai = tf.mul(mag, sinAccurate(ph));
+    const [sin, cos] = sinCos(ph);
+    const ar = tf.mul(mag, cos), ai = tf.mul(mag, sin);
     const shift = (x: tf.Tensor) => tf.pad(tf.slice(x, [0, 0], [L - s, P]), [[s, 0], [0, 0]]);
     const pr = shift(Xr), pi = shift(Xi);
     [Xr, Xi] = [tf.add(Xr, tf.sub(tf.mul(ar, pr), tf.mul(ai, pi))), tf.add(Xi, tf.add(tf.mul(ar, pi), tf.mul(ai, pr)))];
