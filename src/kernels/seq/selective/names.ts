@@ -7,11 +7,11 @@ export const SELECTIVE_SCAN = "SelectiveScan";
 
 /** Tuning knobs of the GPU kernels (benchmarks and tests; defaults are used otherwise). */
 export interface SelectiveScanTuning {
-  /** webgpu: invocations per workgroup along l (a power of two, 32…256; default 128) */
+  /** webgpu: invocations per workgroup along l (32, 64, 128 or 256; default 64) */
   workgroupSize?: number;
-  /** webgpu: consecutive steps per invocation (1…16; default 8) */
+  /** webgpu: consecutive steps per invocation (1…16; default 16) */
   items?: number;
-  /** webgpu: states scanned together in workgroup memory (1, 2, 4, 8 or 16; default 8) */
+  /** webgpu: states scanned together in workgroup memory (1, 2, 4, 8 or 16; default 16) */
   stateGroup?: number;
   /** webgl: chunk length T of the chunked scan (≥ 1; default from l) */
   chunk?: number;

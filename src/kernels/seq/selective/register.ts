@@ -24,7 +24,7 @@ export function fusedUnsupported(nb: number, l: number, d: number, n: number): s
   if (!tf.getKernel(SELECTIVE_SCAN, name)) return `no fused selective-scan kernel for backend ${name}`;
   if (name === "webgl" && !webglSupports()) return "the fused WebGL kernel needs WebGL 2";
   if (name === "webgpu" && !webgpuSupports(tf.backend(), nb, l, d, n)) {
-    return `sizes (b=${nb}, l=${l}, d=${d}, n=${n}) exceed the fused WebGPU kernel's limits (n ≤ 256, b and d ≤ workgroups per dimension, buffers ≤ maxStorageBufferBindingSize)`;
+    return `sizes (b=${nb}, l=${l}, d=${d}, n=${n}) exceed the fused WebGPU kernel's limits (n ≤ 256, b·d ≤ workgroups per dimension squared, buffers ≤ maxStorageBufferBindingSize)`;
   }
   return "";
 }

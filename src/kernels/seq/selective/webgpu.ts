@@ -26,7 +26,10 @@ type Info = tf.TensorInfo;
 
 /** Largest state size n of the fused WebGPU kernel (the carried state lives in workgroup memory). */
 export const WEBGPU_MAX_N = 256;
-export const WEBGPU_DEFAULTS = {workgroupSize: 128, items: 8, stateGroup: 8};
+// 64 invocations × 16 steps (chunks of 1024), all 16 states of Mamba's n in one group: the
+// fewest barriers per step (a software GPU ran it 2.1x faster than 128 × 8 × 8); other
+// tunings are timed beside it by bench/gpu/selective.ts on the real GPU.
+export const WEBGPU_DEFAULTS = {workgroupSize: 64, items: 16, stateGroup: 16};
 /** WebGPU's default limit of workgroup memory (maxComputeWorkgroupStorageSize), kept for portability. */
 export const WEBGPU_WORKGROUP_BYTES = 16384;
 /** Workgroup memory of the kernel: the scanned maps (2·G·W floats) and the carried state. */
@@ -71,17 +74,19 @@ export function webgpuTuning(attrs: Partial<SelectiveScanAttrs>): {W: number; I:
 class SelectiveScanProgram implements Program {
   outputShape: number[];
   shaderKey: string;
-  dispatchLayout = {x: [0]};
+  dispatchLayout = {x: [0, 1]};
   dispatch: [number, number, number];
   variableNames: string[];
-  uniforms = "seqLen : i32, channels : i32, states : i32, lastOffset : i32,";
+  uniforms = "seqLen : i32, channels : i32, states : i32, batches : i32, lastOffset : i32,";
   workgroupSize: [number, number, number];
   private Dc: string;
   private biasC: string;
 
   constructor(nb: number, l: number, d: number, n: number, private has: {D: boolean; z: boolean; bias: boolean},
     private softplus: boolean, private lastState: boolean, private W: number, private I: number, private G: number) {
-    this.outputShape = [nb * l * d + (lastState ? nb * d * n : 0)];
+    // Rank 2, (b·l [+ b·n], d), so it never equals a (flat) input's shape: tfjs keys pipelines
+    // on which inputs have the output's shape, and that would flip with the sizes.
+    this.outputShape = [nb * (l + (lastState ? n : 0)), d];
     // D and deltaBias together arrive packed in one buffer DB = [D; deltaBias] (WebGPU's
     // default limit is 8 storage buffers per shader stage, and y takes one).
     const both = has.D && has.bias;
@@ -89,7 +94,9 @@ class SelectiveScanProgram implements Program {
     this.Dc = both ? "DB[c]" : "D[c]";
     this.biasC = both ? "DB[uniforms.channels + c]" : "deltaBias[c]";
     this.workgroupSize = [W, 1, 1];
-    this.dispatch = [d, nb, 1];
+    // One flat row of b·d workgroups (tfjs keys "flat" dispatches apart, and reshapes rows
+    // longer than the limit into a square: the shader reads its id back either way).
+    this.dispatch = [nb * d, 1, 1];
     this.shaderKey = `selectiveScan_W${W}_I${I}_G${G}_D${+has.D}_z${+has.z}_b${+has.bias}_sp${+softplus}_last${+lastState}`;
   }
 
@@ -113,12 +120,15 @@ class SelectiveScanProgram implements Program {
       }
 
       fn main(index : i32) {
-        let c = i32(workgroupId.x);
-        let ib = i32(workgroupId.y);
-        let tid = i32(localId.x);
         let L = uniforms.seqLen;
         let Dm = uniforms.channels;
         let N = uniforms.states;
+        let groups = Dm * uniforms.batches;
+        let wg = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+        let valid = wg < groups; // a reshaped (square) dispatch has a few spare workgroups: they write nothing
+        let c = min(wg, groups - 1) % Dm;
+        let ib = min(wg, groups - 1) / Dm;
+        let tid = i32(localId.x);
         for (var k = tid; k < N; k = k + SW) { carry[k] = 0.0; }
         let bias = ${this.has.bias ? this.biasC : "0.0"};
         var dt : array<f32, ${I}>;
@@ -203,7 +213,7 @@ class SelectiveScanProgram implements Program {
           }
           for (var i = 0; i < SI; i = i + 1) {
             let t = tb + i;
-            if (t < L) {
+            if (t < L && valid) {
               let idx = (ib * L + t) * Dm + c;
               var yo = yv[i];
               ${this.has.D ? `yo = yo + ${this.Dc} * u[idx];` : ""}
@@ -212,7 +222,7 @@ class SelectiveScanProgram implements Program {
             }
           }
         }
-        ${this.lastState ? `for (var k = tid; k < N; k = k + SW) { result[uniforms.lastOffset + (ib * Dm + c) * N + k] = carry[k]; }` : ""}
+        ${this.lastState ? `if (valid) { for (var k = tid; k < N; k = k + SW) { result[uniforms.lastOffset + (ib * Dm + c) * N + k] = carry[k]; } }` : ""}
       }
     `;
   }
@@ -271,7 +281,7 @@ export function webgpuSupports(backend: unknown, nb: number, l: number, d: numbe
   const limits = (backend as WebGPUBackendLike).device?.limits ?? {};
   const maxGroups = limits.maxComputeWorkgroupsPerDimension ?? 65535;
   const maxBytes = limits.maxStorageBufferBindingSize ?? 134217728;
-  return n <= WEBGPU_MAX_N && d <= maxGroups && nb <= maxGroups && 4 * (nb * l * d + nb * d * n) <= maxBytes && 4 * nb * l * n <= maxBytes;
+  return n <= WEBGPU_MAX_N && nb * d <= maxGroups * maxGroups && 4 * (nb * l * d + nb * d * n) <= maxBytes && 4 * nb * l * n <= maxBytes;
 }
 
 function webgpuKernel({inputs, backend, attrs}: {inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown}): Info | Info[] {
@@ -285,7 +295,7 @@ function webgpuKernel({inputs, backend, attrs}: {inputs: tf.NamedTensorInfoMap; 
   const DB = packed ? [packed] : has.D ? [flat(inputs.D!)] : has.bias ? [flat(inputs.deltaBias!)] : [];
   const ins = [...[inputs.u!, inputs.delta!, inputs.A!, inputs.B!, inputs.C!].map(flat), ...DB, ...(has.z ? [flat(inputs.z!)] : [])];
   const sizeY = nb * l * d;
-  const uniforms = [{type: "int32", data: [l]}, {type: "int32", data: [d]}, {type: "int32", data: [n]}, {type: "int32", data: [sizeY]}];
+  const uniforms = [l, d, n, nb, sizeY].map((v) => ({type: "int32", data: [v]}));
   const out = be.runWebGPUProgram(program, ins, "float32", uniforms);
   if (packed) be.disposeData(packed.dataId);
   if (!at.returnLastState) return {...out, shape: [nb, l, d]};
