@@ -18,7 +18,11 @@
 // enableShapeUniforms (tfjs passes the texture shapes as uniforms) and the sizes l, d, n, T
 // and the stride are custom uniforms, so moving l, d or n compiles nothing new (tfjs keys a
 // WebGL program by its source plus, with shape uniforms, a few rank/shape flags: see the
-// browser check "selectiveScan webgl programs compiled across sizes").
+// browser check "selectiveScan compiles none of its GPU programs anew …"; the flags change
+// only when an output outgrows one texture row, so two warm-ups, small and large, cover them).
+// tfjs's own upload of CPU data to a texture compiles an encode program per new shape unless
+// its flag WEBGL_USE_SHAPES_UNIFORMS is on (measured: with it on, moving l, d, n compiled
+// nothing at all); that flag belongs to the backend setup, not to this kernel.
 import * as tf from "@tensorflow/tfjs";
 import {SELECTIVE_SCAN, type SelectiveScanAttrs, scanSizes} from "./names.js";
 
