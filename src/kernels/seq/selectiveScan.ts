@@ -17,7 +17,8 @@
 // Two implementations, one result:
 // - selectiveScan runs the active backend's fused kernel (registered with tfjs under the
 //   name "SelectiveScan", see selective/): cpu and wasm, one typed-array loop on the
-//   tensors' own memory (selective/loop.ts); webgpu, one WGSL dispatch (selective/webgpu.ts);
+//   tensors' own memory (selective/loop.ts); webgpu, one WGSL dispatch (selective/webgpu.ts;
+//   a second, tiny one packs D and deltaBias when both are given);
 //   webgl, a few GLSL passes over chunks of l (selective/webgl.ts). Where no fused kernel
 //   applies it falls back to the composite ops.
 // - selectiveScanComposite builds the same from tfjs ops: differentiable, and the reference.
@@ -27,7 +28,7 @@
 // input. An unfused implementation materialises tensors of that size in memory: this file's
 // composite version writes exp(ΔA), ΔBu and, for each of its ceil(log2 l) scan levels, the
 // shifted and combined pairs — about (4 + 7·ceil(log2 l)) (b, l, d, n) float32 tensors, i.e.
-// 4·b·l·d·n bytes each (b=1, l=4096, d=1536, n=16: 403 MB per tensor, ~34 GB written in all).
+// 4·b·l·d·n bytes each (b=1, l=4096, d=1536, n=16: 403 MB per tensor, ~35 GB written in all).
 // The fused kernels keep Δ, exp(ΔA), ΔBu and the state in registers (webgpu: plus the
 // chunk's scanned maps in workgroup memory; webgl: 2·b·d·n·⌈l/T⌉ chunk maps per pass) and
 // write only y (b, l, d) (and the last state (b, d, n) when asked): for the sizes above,
