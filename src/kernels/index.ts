@@ -46,6 +46,12 @@ export {
 } from "./seq/selectiveScan.js";
 export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, type FeatureMap, type LinearAttentionOptions} from "./seq/attention.js";
 
+// ---- fused GPU programs (webgl, webgpu) and the composite forms they are checked against
+export {activeGpu, type GpuBackend} from "./gpu.js";
+export {convolveRealComposite} from "./linalg/fft.js";
+export {radixPlan} from "./linalg/fftConvGpu.js";
+export {causalConvFFTComposite} from "./lti/causalConv.js";
+
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";

@@ -19,7 +19,7 @@
 // `causalConv` uses the FFT on every backend, and the direct form below DIRECT_MAX_L (see
 // there for the measured crossover).
 import * as tf from "@tensorflow/tfjs";
-import {convolveReal} from "../linalg/fft.js";
+import {convolveReal, convolveRealComposite} from "../linalg/fft.js";
 import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 /**
@@ -51,9 +51,13 @@ function checkArgs(fn: string, u: TensorLike, K: TensorLike): {ut: tf.Tensor1D; 
   return {ut: ut as tf.Tensor1D, Kt: Kt as tf.Tensor1D, l};
 }
 
-/** Causal convolution by the site's FFT (./fft.ts): first l outputs of the linear convolution. */
-function fftConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
-  return tf.reshape(convolveReal(tf.reshape(u, [1, l]) as tf.Tensor2D, tf.reshape(K, [1, l]) as tf.Tensor2D, l), [l]) as tf.Tensor1D;
+/**
+ * Causal convolution by the site's FFT (../linalg/fft.ts): first l outputs of the linear
+ * convolution; the fused GPU programs on webgl/webgpu unless `composite`.
+ */
+function fftConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number, composite = false): tf.Tensor1D {
+  const conv = composite ? convolveRealComposite : convolveReal;
+  return tf.reshape(conv(tf.reshape(u, [1, l]) as tf.Tensor2D, tf.reshape(K, [1, l]) as tf.Tensor2D, l), [l]) as tf.Tensor1D;
 }
 
 function tfSpectralConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
@@ -104,6 +108,18 @@ export function causalConvFFT(u: TensorLike, K: TensorLike): tf.Tensor1D {
   return tf.tidy(() => {
     const {ut, Kt, l} = checkArgs("causalConvFFT", u, K);
     return fftConv(ut, Kt, l);
+  });
+}
+
+/**
+ * causalConvFFT from plain tfjs ops on every backend (the site's FFT as ~16·log2 N small ops
+ * per transform): what causalConvFFT runs on cpu and wasm, and the composite the fused GPU
+ * programs are checked against. u (l), K (l) → y (l).
+ */
+export function causalConvFFTComposite(u: TensorLike, K: TensorLike): tf.Tensor1D {
+  return tf.tidy(() => {
+    const {ut, Kt, l} = checkArgs("causalConvFFTComposite", u, K);
+    return fftConv(ut, Kt, l, true);
   });
 }
 
