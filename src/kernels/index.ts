@@ -51,6 +51,10 @@ export {activeGpu, type GpuBackend} from "./gpu.js";
 export {convolveRealComposite} from "./linalg/fft.js";
 export {radixPlan} from "./linalg/fftConvGpu.js";
 export {causalConvFFTComposite} from "./lti/causalConv.js";
+export {ssmRecurrentComposite} from "./lti/ssmRecurrent.js";
+export {FUSED_MAX_N} from "./lti/ssmRecurrentGpu.js";
+export {softmaxAttentionComposite} from "./seq/attention.js";
+export {FUSED_MAX_D} from "./seq/softmaxFused.js";
 
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";

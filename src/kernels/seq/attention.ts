@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {assertRank, assertShape, assertValues, fail, toTensor, type TensorLike} from "../validate.js";
 import {scanPairs} from "./linearScan.js";
+import {softmaxAttentionFused} from "./softmaxFused.js";
 
 /** Added to masked-out scores before the softmax: exp(−1e30 − max) is exactly 0 in float32. */
 const MASKED = -1e30;
@@ -44,14 +45,23 @@ function checkQKV(q: TensorLike, k: TensorLike, v: TensorLike, fn: string): [tf.
  * Softmax attention: softmax(q kᵀ / √d_k + mask) v, where the causal mask is −∞ (here
  * −1e30) above the diagonal, so row t attends to s ≤ t only.
  *
- * q, k (l, d_k); v (l, d_v) → (l, d_v). Memory O(l²).
+ * q, k (l, d_k); v (l, d_v) → (l, d_v). On webgl/webgpu with d_k, d_v ≤ 32 one fused
+ * program (./softmaxFused.ts, memory O(l·d)); elsewhere softmaxAttentionComposite (O(l²)).
  */
 export function softmaxAttention(q: TensorLike, k: TensorLike, v: TensorLike, {causal = true}: {causal?: boolean} = {}): tf.Tensor {
   const fn = "softmaxAttention";
   return tf.tidy(() => {
     const [qt, kt, vt] = checkQKV(q, k, v, fn);
-    const W = softmaxWeights(qt, kt, causal); // (l, l)
-    return tf.matMul(W, vt); // (l, d_v)
+    return softmaxAttentionFused(qt, kt, vt, causal) ?? tf.matMul(softmaxWeights(qt, kt, causal), vt); // (l, d_v)
+  });
+}
+
+/** softmaxAttention from tfjs ops on every backend (the l×l weights, then a matmul). */
+export function softmaxAttentionComposite(q: TensorLike, k: TensorLike, v: TensorLike, {causal = true}: {causal?: boolean} = {}): tf.Tensor {
+  const fn = "softmaxAttentionComposite";
+  return tf.tidy(() => {
+    const [qt, kt, vt] = checkQKV(q, k, v, fn);
+    return tf.matMul(softmaxWeights(qt, kt, causal), vt); // (l, d_v)
   });
 }
 
