@@ -5,23 +5,32 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   linearScan, linearScanLoop, selectiveScan, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
-  softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect
+  softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect,
+  causalConv, causalConvFFTComposite, ssmRecurrentFused, ssmRecurrentComposite, softmaxAttentionFused, softmaxAttentionComposite
 } from "../src/kernels/index.js";
 
 export const SIZES = [256, 1024, 4096, 16384];
 export const SHAPES = {
   linearScan: "a, b (L, 64)",
   selectiveScan: "b=1, d=64, n=16",
-  ssmRecurrent: "n=16",
+  ssmRecurrent: "n=16, fastest path",
+  ssmRecurrentFused: "n=16, GPU program",
+  ssmRecurrentComposite: "n=16, tfjs ops",
   ssmKernel: "n=16",
-  causalConvFFT: "u, K (L)",
+  causalConv: "u, K (L), fastest path",
+  causalConvFFT: "u, K (L), fused on GPU",
+  causalConvFFTComposite: "u, K (L), tfjs ops",
   causalConvDirect: "u, K (L)",
-  softmaxAttention: "causal, d_k=d_v=16",
+  softmaxAttention: "causal, d_k=d_v=16, fastest path",
+  softmaxAttentionFused: "causal, d_k=d_v=16, GPU program",
+  softmaxAttentionComposite: "causal, d_k=d_v=16, tfjs ops",
   linearAttention: "parallel, elu1, d_k=d_v=16",
   linearAttentionRecurrent: "scan, elu1, d_k=d_v=16"
 };
 /** Kernels whose work grows as L² (attention matrices, direct convolution). */
-export const QUADRATIC = ["softmaxAttention", "linearAttention", "causalConvDirect"];
+export const QUADRATIC = ["softmaxAttention", "softmaxAttentionFused", "softmaxAttentionComposite", "linearAttention", "causalConvDirect"];
+/** Kernels that exist only as webgl/webgpu programs. */
+export const GPU_ONLY = ["ssmRecurrentFused", "softmaxAttentionFused"];
 /**
  * Skip rule shared by the runners: after a cell at prevL took ms per call (and firstMs for
  * the first call), the next size L is skipped when the measured time already exceeds capMs,
@@ -41,6 +50,13 @@ const ATTENTION_MAX_L = 4096;
 
 export interface Prepared {run(): tf.Tensor; js(): unknown; dispose(): void}
 export interface CaseDef {kernel: string; maxL?: number; prepare(L: number): Prepared}
+
+/** Only these kernels when BENCH_KERNELS (comma-separated) is set. */
+function wanted(defs: CaseDef[]): CaseDef[] {
+  const env = typeof process !== "undefined" ? process.env?.BENCH_KERNELS : (globalThis as any).BENCH_KERNELS;
+  const only = env ? String(env).split(",") : null;
+  return only ? defs.filter((d) => only.includes(d.kernel)) : defs;
+}
 
 function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {
   let s = seed >>> 0;
@@ -114,10 +130,10 @@ function prepared(inputs: tf.Tensor[], run: () => tf.Tensor, js: () => unknown):
 
 export function cases(): CaseDef[] {
   const sys = system();
-  const lti = {ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect} as const;
+  const lti = {ssmKernel, ssmRecurrent, ssmRecurrentFused, ssmRecurrentComposite, causalConv, causalConvFFT, causalConvFFTComposite, causalConvDirect} as const;
   const ltiCase = (kernel: keyof typeof lti, prepare: (f: any, L: number) => Prepared): CaseDef =>
     ({kernel, prepare: (L) => prepare(lti[kernel], L)});
-  return [
+  return wanted([
     {kernel: "linearScan", prepare(L) {
       const m = 64;
       const a = uniform(L * m, 1, 0.5, 1);
@@ -138,27 +154,28 @@ export function cases(): CaseDef[] {
       return prepared(ts, () => selectiveScan(ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]),
         () => selectiveScanLoop(u, delta, A, B, C, D, nb, L, d, n));
     }},
-    ltiCase("ssmRecurrent", (f, L) => {
+    ...(["ssmRecurrent", "ssmRecurrentFused", "ssmRecurrentComposite"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
       const u = uniform(L, 8);
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n]), tf.tensor(u)];
       return prepared(ts, () => f(ts[0], ts[1], ts[2], ts[3]), () => ltiRecurrentLoop(sys.Ab, sys.Bb, sys.C, sys.n, u));
-    }),
+    })),
     ltiCase("ssmKernel", (f, L) => {
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n])];
       return prepared(ts, () => f(ts[0], ts[1], ts[2], L), () => ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L));
     }),
-    ...(["causalConvFFT", "causalConvDirect"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
+    ...(["causalConv", "causalConvFFT", "causalConvFFTComposite", "causalConvDirect"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
       const u = uniform(L, 9);
       const K = ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L);
       const ts = [tf.tensor(u), tf.tensor(K)];
       return prepared(ts, () => f(ts[0], ts[1]), () => convLoop(u, K));
     })),
-    {kernel: "softmaxAttention", maxL: ATTENTION_MAX_L, prepare(L) {
-      const d = 16;
-      const [q, k, v] = [uniform(L * d, 10), uniform(L * d, 11), uniform(L * d, 12)];
-      const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
-      return prepared(ts, () => softmaxAttention(ts[0], ts[1], ts[2]), () => softmaxAttentionLoop(q, k, v, L, d, d));
-    }},
+    ...([["softmaxAttention", softmaxAttention], ["softmaxAttentionFused", softmaxAttentionFused], ["softmaxAttentionComposite", softmaxAttentionComposite]] as const)
+      .map(([kernel, f]): CaseDef => ({kernel, maxL: kernel === "softmaxAttentionFused" ? undefined : ATTENTION_MAX_L, prepare(L) {
+        const d = 16;
+        const [q, k, v] = [uniform(L * d, 10), uniform(L * d, 11), uniform(L * d, 12)];
+        const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
+        return prepared(ts, () => f(ts[0], ts[1], ts[2]), () => softmaxAttentionLoop(q, k, v, L, d, d));
+      }})),
     ...(["linearAttention", "linearAttentionRecurrent"] as const).map((kernel): CaseDef => ({
       kernel, maxL: kernel === "linearAttention" ? ATTENTION_MAX_L : undefined, prepare(L) {
         const d = 16;
@@ -169,7 +186,7 @@ export function cases(): CaseDef[] {
           () => linearAttentionLoop(elu1(q), elu1(k), v, L, d, d, 0.99, "sum"));
       }
     }))
-  ];
+  ]);
 }
 
 export interface Timing {ms: number; reps: number; firstMs: number}
@@ -222,6 +239,7 @@ export interface Cell {
 /** One (kernel, L) cell on the current backend; the JS loop is timed only when withJs. */
 export async function benchCell(def: CaseDef, L: number, backend: string, withJs: boolean): Promise<Cell> {
   const base = {kernel: def.kernel, shape: SHAPES[def.kernel as keyof typeof SHAPES] ?? "", backend, L};
+  if (GPU_ONLY.includes(def.kernel) && backend !== "webgl" && backend !== "webgpu") return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: "a webgl/webgpu program only"};
   if (def.maxL && L > def.maxL) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: `not run above L=${def.maxL}: O(L²) memory (${((L * L * 4) / 2 ** 30).toFixed(0)} GiB per l×l matrix)`};
   const p = def.prepare(L);
   try {

@@ -2,7 +2,10 @@
 // wasm (Node, via tsx) and on webgl and webgpu (headless Chromium, esbuild bundle), beside a
 // plain JavaScript Float32Array loop in the same process. Prints a table and writes
 // bench/results/latest.json. Numbers, never assertions.
-//   node bench/run.mjs [--quick] [--only=cpu,webgl]
+//   node bench/run.mjs [--quick] [--only=cpu,webgl]      (BENCH_KERNELS=a,b: only those kernels;
+//                                                          the run is then saved as results/partial.json.tmp)
+//   node bench/run.mjs --gpu [ARGS]   the Node + Dawn (WebGPU) entry instead: bench/gpu/lti-main.ts,
+//                                     on this machine's GPU through the `webgpu` package (see there)
 // The larger sizes of a kernel on a backend are skipped once a cell takes more than
 // BENCH_CAP_MS per call (default 3000; first call with shader compiles: 4x that), or when
 // the next size is predicted (linear or quadratic growth) to take more than 8 s; attention is not run above L = 4096 (l² memory).
@@ -14,6 +17,13 @@ import {launch, serve} from "../test/browser/harness.mjs";
 import {ROOT, buildPage} from "../test/browser/kernels-bundle.mjs";
 
 const args = process.argv.slice(2);
+if (args.includes("--gpu")) {
+  // Node + Dawn: needs the `webgpu` package (npm i --no-save webgpu@0.6.2) and a Vulkan driver.
+  const rest = args.filter((a) => a !== "--gpu");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", "./bench/gpu/dawn-setup.mjs", "bench/gpu/lti-main.ts", ...rest],
+    {cwd: ROOT, stdio: "inherit"});
+  process.exit(r.status ?? 1);
+}
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const SIZES = quick ? [256, 1024] : [256, 1024, 4096, 16384];
@@ -45,6 +55,7 @@ if (gpuBackends.length) {
       console.error(`# ${backend} (Chromium ${browser.version()})`);
       const page = await browser.newPage();
       page.setDefaultTimeout(300_000);
+      if (process.env.BENCH_KERNELS) await page.addInitScript((k) => { globalThis.BENCH_KERNELS = k; }, process.env.BENCH_KERNELS);
       await page.goto(`${server.origin}/index.html`);
       await page.waitForFunction(() => window.bench != null);
       const init = await page.evaluate((b) => window.bench.init(b), backend);
@@ -115,7 +126,8 @@ const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...row
 const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
 console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).` +
   `\nChromium's performance.now() is coarsened to 0.1 ms: small JS chromium times are quantised.`);
-console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99"}).map(([k, v]) => `${k} ${v}`).join("; ")}`);
+console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99"}).map(([k, v]) => `${k} ${v}`).join("; ")}` +
+  `\nNames: X = the fastest path per backend and L (what the site calls), XFused = the webgl/webgpu program, XComposite = tfjs ops; causalConvFFT is fused on webgl/webgpu.`);
 console.log(table);
 for (const n of [...notes, ...cellNotes]) console.log(`note: ${n}`);
 const elapsed = (Date.now() - started) / 1000;
@@ -123,7 +135,7 @@ console.log(`total ${elapsed.toFixed(0)} s on ${cpus().length} cores`);
 
 if (from) process.exit(0);
 mkdirSync(new URL("./results/", import.meta.url), {recursive: true});
-writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify({
+writeFileSync(new URL(process.env.BENCH_KERNELS ? "./results/partial.json.tmp" : "./results/latest.json", import.meta.url), JSON.stringify({
   date: new Date().toISOString(), node: process.version, cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1),
   sizes: SIZES, capMs: CAP_MS, elapsedS: elapsed, notes: [...notes, ...cellNotes], table, cells
 }, null, 1));

@@ -113,3 +113,43 @@ vec2 cisTurn(int m, int M) {
   return z;
 }
 `;
+
+const softwareCache = new WeakMap<object, boolean>();
+
+/**
+ * True when the active webgl/webgpu backend renders in software (SwiftShader, as on headless
+ * machines without a GPU; also llvmpipe), false on a hardware GPU, null on cpu/wasm. Read
+ * once per backend instance from the WebGPU adapter info or the WebGL renderer string.
+ */
+export function softwareGpu(): boolean | null {
+  const name = activeGpu();
+  if (!name) return null;
+  const backend = tf.backend() as unknown as {adapterInfo?: {vendor?: string; architecture?: string}; gpgpu?: {gl?: WebGL2RenderingContext}};
+  let soft = softwareCache.get(backend);
+  if (soft === undefined) {
+    let text = "";
+    try {
+      if (name === "webgpu") text = `${backend.adapterInfo?.vendor ?? ""} ${backend.adapterInfo?.architecture ?? ""}`;
+      else {
+        const gl = backend.gpgpu?.gl;
+        const ext = gl?.getExtension("WEBGL_debug_renderer_info");
+        text = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : "";
+      }
+    } catch {
+      text = "";
+    }
+    soft = /swiftshader|llvmpipe|software|lavapipe/i.test(text);
+    softwareCache.set(backend, soft);
+  }
+  return soft;
+}
+
+/**
+ * The key of the active backend in the site's tables of measured crossovers: "cpu", "wasm",
+ * "webgl", "webgpu", or "webgl-software" / "webgpu-software" when the GPU is emulated (the
+ * crossovers there differ from a hardware GPU's: arithmetic is expensive, dispatches cheap).
+ */
+export function pathKey(): string {
+  const b = tf.getBackend();
+  return softwareGpu() ? `${b}-software` : b;
+}

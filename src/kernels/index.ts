@@ -47,14 +47,14 @@ export {
 export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, type FeatureMap, type LinearAttentionOptions} from "./seq/attention.js";
 
 // ---- fused GPU programs (webgl, webgpu) and the composite forms they are checked against
-export {activeGpu, type GpuBackend} from "./gpu.js";
+export {activeGpu, softwareGpu, pathKey, type GpuBackend} from "./gpu.js";
 export {convolveRealComposite} from "./linalg/fft.js";
 export {radixPlan} from "./linalg/fftConvGpu.js";
-export {causalConvFFTComposite} from "./lti/causalConv.js";
-export {ssmRecurrentComposite} from "./lti/ssmRecurrent.js";
+export {causalConvFFTComposite, causalConvFFTFused} from "./lti/causalConv.js";
+export {ssmRecurrentComposite, ssmRecurrentFused} from "./lti/ssmRecurrent.js";
 export {FUSED_MAX_N} from "./lti/ssmRecurrentGpu.js";
 export {softmaxAttentionComposite} from "./seq/attention.js";
-export {FUSED_MAX_D} from "./seq/softmaxFused.js";
+export {FUSED_MAX_D, softmaxAttentionFused} from "./seq/softmaxFused.js";
 
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";

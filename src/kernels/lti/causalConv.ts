@@ -20,6 +20,7 @@
 // there for the measured crossover).
 import * as tf from "@tensorflow/tfjs";
 import {convolveReal, convolveRealComposite} from "../linalg/fft.js";
+import {convolveRealGpu} from "../linalg/fftConvGpu.js";
 import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 /**
@@ -108,6 +109,19 @@ export function causalConvFFT(u: TensorLike, K: TensorLike): tf.Tensor1D {
   return tf.tidy(() => {
     const {ut, Kt, l} = checkArgs("causalConvFFT", u, K);
     return fftConv(ut, Kt, l);
+  });
+}
+
+/**
+ * causalConvFFT by the fused GPU programs (../linalg/fftConvGpu.ts) whatever the crossovers
+ * say: for tests and benchmarks. u (l), K (l) → y (l). Throws on cpu and wasm.
+ */
+export function causalConvFFTFused(u: TensorLike, K: TensorLike): tf.Tensor1D {
+  return tf.tidy(() => {
+    const {ut, Kt, l} = checkArgs("causalConvFFTFused", u, K);
+    const y = convolveRealGpu(tf.reshape(ut, [1, l]) as tf.Tensor2D, tf.reshape(Kt, [1, l]) as tf.Tensor2D, l);
+    if (!y) fail("causalConvFFTFused", `has no fused program on the ${tf.getBackend()} backend (webgl and webgpu only)`);
+    return tf.reshape(y, [l]) as tf.Tensor1D;
   });
 }
 

@@ -23,7 +23,7 @@
 // is O(l·s·n + (nb·n)²), so it is used only while those matrices stay small.
 import * as tf from "@tensorflow/tfjs";
 import {checkSystem} from "./ssmKernel.js";
-import {ssmRecurrentGpu} from "./ssmRecurrentGpu.js";
+import {FUSED_MAX_N, ssmRecurrentGpu} from "./ssmRecurrentGpu.js";
 import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 function checkInput(fn: string, u: TensorLike): tf.Tensor1D {
@@ -192,6 +192,21 @@ export function ssmRecurrent(Ab: TensorLike, Bb: TensorLike, C: TensorLike, u: T
     const s = checkSystem(fn, Ab, Bb, C);
     const ut = checkInput(fn, u); // (l)
     return ssmRecurrentGpu(s.Ab as tf.Tensor2D, s.Bb, s.C as tf.Tensor, ut) ?? recurrentComposite(s.Ab as tf.Tensor2D, s.Bb as tf.Tensor2D, s.C as tf.Tensor2D, ut);
+  });
+}
+
+/**
+ * ssmRecurrent by the fused GPU programs (./ssmRecurrentGpu.ts) whatever the crossovers say:
+ * for tests and benchmarks. Same arguments and result; throws on cpu and wasm and for
+ * n > FUSED_MAX_N.
+ */
+export function ssmRecurrentFused(Ab: TensorLike, Bb: TensorLike, C: TensorLike, u: TensorLike): tf.Tensor1D {
+  const fn = "ssmRecurrentFused";
+  return tf.tidy(() => {
+    const s = checkSystem(fn, Ab, Bb, C);
+    const y = ssmRecurrentGpu(s.Ab as tf.Tensor2D, s.Bb, s.C as tf.Tensor, checkInput(fn, u));
+    if (!y) fail(fn, `has no fused program on the ${tf.getBackend()} backend for n = ${s.n} (webgl and webgpu, n ≤ ${FUSED_MAX_N})`);
+    return y;
   });
 }
 

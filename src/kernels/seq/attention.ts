@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {assertRank, assertShape, assertValues, fail, toTensor, type TensorLike} from "../validate.js";
 import {scanPairs} from "./linearScan.js";
-import {softmaxAttentionFused} from "./softmaxFused.js";
+import {softmaxAttentionGpu} from "./softmaxFused.js";
 
 /** Added to masked-out scores before the softmax: exp(−1e30 − max) is exactly 0 in float32. */
 const MASKED = -1e30;
@@ -52,7 +52,7 @@ export function softmaxAttention(q: TensorLike, k: TensorLike, v: TensorLike, {c
   const fn = "softmaxAttention";
   return tf.tidy(() => {
     const [qt, kt, vt] = checkQKV(q, k, v, fn);
-    return softmaxAttentionFused(qt, kt, vt, causal) ?? tf.matMul(softmaxWeights(qt, kt, causal), vt); // (l, d_v)
+    return softmaxAttentionGpu(qt, kt, vt, causal) ?? tf.matMul(softmaxWeights(qt, kt, causal), vt); // (l, d_v)
   });
 }
 

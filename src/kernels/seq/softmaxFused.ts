@@ -16,6 +16,7 @@
 //         l×l texture). l is a uniform (enableShapeUniforms): one program per (d_k, causal).
 import * as tf from "@tensorflow/tfjs";
 import {runWebGL, runWebGPU, type WebGLProgramLike, type WebGPUProgramLike} from "../gpu.js";
+import {assertRank, assertShape, fail, toTensor, type TensorLike} from "../validate.js";
 
 /** The largest d_k and d_v the fused programs take. */
 export const FUSED_MAX_D = 32;
@@ -183,7 +184,7 @@ void main() {
  * is none (cpu, wasm; d_k or d_v > FUSED_MAX_D). q, k (l, d_k), v (l, d_v): validated float32
  * tensors; call inside tf.tidy.
  */
-export function softmaxAttentionFused(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, causal: boolean): tf.Tensor | null {
+export function softmaxAttentionGpu(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, causal: boolean): tf.Tensor | null {
   const [l, dk] = q.shape as [number, number];
   const dv = v.shape[1] as number;
   if (dk > FUSED_MAX_D || dv > FUSED_MAX_D) return null;
@@ -191,4 +192,26 @@ export function softmaxAttentionFused(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, 
   if (backend === "webgpu") return runWebGPU(new SoftmaxAttentionWebGPU(l, dk, dv, causal), [q, k, v], [{type: "int32", data: [l]}]);
   if (backend === "webgl") return runWebGL(new SoftmaxAttentionWebGL(l, dk, dv, causal), [q, k, v], [[l]]);
   return null;
+}
+
+/**
+ * softmaxAttention by the fused GPU program whatever the crossovers say: for tests and
+ * benchmarks. q, k (l, d_k), v (l, d_v) → (l, d_v). Throws on cpu and wasm and for
+ * d_k or d_v > FUSED_MAX_D. (Values are not checked here: softmaxAttention does that.)
+ */
+export function softmaxAttentionFused(q: TensorLike, k: TensorLike, v: TensorLike, {causal = true}: {causal?: boolean} = {}): tf.Tensor {
+  const fn = "softmaxAttentionFused";
+  return tf.tidy(() => {
+    const qt = toTensor(q, fn, "q");
+    assertRank(qt, 2, fn, "q", "(l,d_k)");
+    const [l, dk] = qt.shape as number[];
+    if (l < 1) fail(fn, `q must have at least one row, but got shape (${qt.shape.join(",")})`);
+    const kt = toTensor(k, fn, "k");
+    assertShape(kt, [l, dk], fn, "k", "(l,d_k)");
+    const vt = toTensor(v, fn, "v");
+    assertShape(vt, [l, null], fn, "v", "(l,d_v)");
+    const o = softmaxAttentionGpu(qt, kt, vt, causal);
+    if (!o) fail(fn, `has no fused program on the ${tf.getBackend()} backend for d_k = ${dk}, d_v = ${vt.shape[1]} (webgl and webgpu, d ≤ ${FUSED_MAX_D})`);
+    return o;
+  });
 }
