@@ -52,9 +52,9 @@ export {convolveRealComposite} from "./linalg/fft.js";
 export {radixPlan} from "./linalg/fftConvGpu.js";
 export {causalConvFFTComposite, causalConvFFTFused} from "./lti/causalConv.js";
 export {ssmRecurrentComposite, ssmRecurrentFused} from "./lti/ssmRecurrent.js";
-export {FUSED_MAX_N} from "./lti/ssmRecurrentGpu.js";
+export {FUSED_MAX_N, useFusedRecurrence} from "./lti/ssmRecurrentGpu.js";
 export {softmaxAttentionComposite} from "./seq/attention.js";
-export {FUSED_MAX_D, softmaxAttentionFused} from "./seq/softmaxFused.js";
+export {FUSED_MAX_D, COMPOSITE_MAX_L, softmaxAttentionFused, useFusedSoftmax} from "./seq/softmaxFused.js";
 
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";

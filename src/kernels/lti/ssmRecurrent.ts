@@ -183,8 +183,8 @@ export function ssmStates(
  *
  * Ab (n, n), Bb (n, 1), C (1, n), u (l) → y (l), float32. Equal (up to rounding) to
  * causalConv(u, ssmKernel(Ab, Bb, C, l)). On webgl and webgpu the chunked form runs as the
- * fused programs of ./ssmRecurrentGpu.ts (n ≤ FUSED_MAX_N; one dispatch on webgpu, four on
- * webgl); elsewhere, and for larger n, as ssmRecurrentComposite.
+ * fused programs of ./ssmRecurrentGpu.ts where they measured faster (useFusedRecurrence;
+ * n ≤ FUSED_MAX_N; one dispatch on webgpu, four on webgl); elsewhere as ssmRecurrentComposite.
  */
 export function ssmRecurrent(Ab: TensorLike, Bb: TensorLike, C: TensorLike, u: TensorLike): tf.Tensor1D {
   const fn = "ssmRecurrent";
@@ -204,7 +204,7 @@ export function ssmRecurrentFused(Ab: TensorLike, Bb: TensorLike, C: TensorLike,
   const fn = "ssmRecurrentFused";
   return tf.tidy(() => {
     const s = checkSystem(fn, Ab, Bb, C);
-    const y = ssmRecurrentGpu(s.Ab as tf.Tensor2D, s.Bb, s.C as tf.Tensor, checkInput(fn, u));
+    const y = ssmRecurrentGpu(s.Ab as tf.Tensor2D, s.Bb, s.C as tf.Tensor, checkInput(fn, u), true);
     if (!y) fail(fn, `has no fused program on the ${tf.getBackend()} backend for n = ${s.n} (webgl and webgpu, n ≤ ${FUSED_MAX_N})`);
     return y;
   });

@@ -18,7 +18,7 @@
 //         (C) y_k per fragment from E_{b−1}, at most s steps. n, l, s, nc are uniforms (one
 //         compiled program per padded size NP ∈ {4, 8, 16, 32}).
 import * as tf from "@tensorflow/tfjs";
-import {runWebGL, runWebGPU, workgroupStorageBytes, type WebGLProgramLike, type WebGPUProgramLike} from "../gpu.js";
+import {pathKey, runWebGL, runWebGPU, workgroupStorageBytes, type WebGLProgramLike, type WebGPUProgramLike} from "../gpu.js";
 
 /** The largest state size the fused programs take (larger n runs the composite forms). */
 export const FUSED_MAX_N = 32;
@@ -284,13 +284,35 @@ function recurrenceWebGL(A: tf.Tensor2D, B: tf.Tensor, C: tf.Tensor, u: tf.Tenso
 }
 
 /**
- * y (l) of the recurrence by the active GPU backend's fused programs, or null where there
- * are none (other backends, n > FUSED_MAX_N, l beyond the webgl loop bound). Ab (n, n),
- * Bb (n, 1), C (1, n), u (l): validated float32 tensors; call inside tf.tidy.
+ * Whether ssmRecurrent should take the fused programs for state size n and length l on the
+ * active backend (pathKey()), from these medians (ms, headless Chromium, SwiftShader, 2
+ * shared cores, noisy; fused vs composite, n = 16 / n = 4):
+ *   webgpu  l = 64: 7.3 vs 802 / 4.6 vs 317;  1024: 28 vs 664 / 2.7 vs 499;
+ *           4096: 16 vs 1818 / 20 vs 628;     16384: 39 vs 5168 / 48 vs 2191     → always fused
+ *   webgl   n = 16: l = 256: 216 vs 33;  1024: 1034 vs 29;  16384: 8042 vs 217  → composite
+ *           n = 4:  l = 256: 32 vs 86;   1024: 11 vs 84;    4096: 277 vs 43     → fused to l = 2048
+ * (software webgl pays for every fragment's loop; the composite's few large ops are cheap
+ * there). No hardware webgl was measured: it keeps the software rule. A hardware webgpu
+ * runs the one-dispatch program (bench/gpu, the H200 numbers) where the composite pays for
+ * 35–140 dispatches: always fused.
  */
-export function ssmRecurrentGpu(Ab: tf.Tensor2D, Bb: tf.Tensor, C: tf.Tensor, u: tf.Tensor1D): tf.Tensor1D | null {
+export function useFusedRecurrence(n: number, l: number): boolean {
+  const key = pathKey();
+  if (key === "webgpu" || key === "webgpu-software") return true;
+  if (key === "webgl" || key === "webgl-software") return n <= 4 && l <= 2048;
+  return false;
+}
+
+/**
+ * y (l) of the recurrence by the active GPU backend's fused programs, or null where there
+ * are none (other backends, n > FUSED_MAX_N, l beyond the webgl loop bound) or, unless
+ * `force`, where useFusedRecurrence prefers the composite. Ab (n, n), Bb (n, 1), C (1, n),
+ * u (l): validated float32 tensors; call inside tf.tidy.
+ */
+export function ssmRecurrentGpu(Ab: tf.Tensor2D, Bb: tf.Tensor, C: tf.Tensor, u: tf.Tensor1D, force = false): tf.Tensor1D | null {
   const n = Ab.shape[0];
   if (n > FUSED_MAX_N) return null;
+  if (!force && !useFusedRecurrence(n, u.shape[0])) return null;
   const backend = tf.getBackend();
   if (backend === "webgpu") return recurrenceWebGPU(Ab, Bb, C, u);
   if (backend === "webgl" && u.shape[0] <= GLSL_MAX_STEPS * GLSL_MAX_STEPS) return recurrenceWebGL(Ab, Bb, C, u);

@@ -45,8 +45,9 @@ function checkQKV(q: TensorLike, k: TensorLike, v: TensorLike, fn: string): [tf.
  * Softmax attention: softmax(q kᵀ / √d_k + mask) v, where the causal mask is −∞ (here
  * −1e30) above the diagonal, so row t attends to s ≤ t only.
  *
- * q, k (l, d_k); v (l, d_v) → (l, d_v). On webgl/webgpu with d_k, d_v ≤ 32 one fused
- * program (./softmaxFused.ts, memory O(l·d)); elsewhere softmaxAttentionComposite (O(l²)).
+ * q, k (l, d_k); v (l, d_v) → (l, d_v). On webgl/webgpu with d_k, d_v ≤ 32, where it
+ * measured faster (useFusedSoftmax), one fused program (./softmaxFused.ts, memory O(l·d));
+ * elsewhere softmaxAttentionComposite (memory O(l²)).
  */
 export function softmaxAttention(q: TensorLike, k: TensorLike, v: TensorLike, {causal = true}: {causal?: boolean} = {}): tf.Tensor {
   const fn = "softmaxAttention";

@@ -15,7 +15,7 @@
 //         scores recomputed for each of the d_v columns (d_v× the arithmetic of one pass, no
 //         l×l texture). l is a uniform (enableShapeUniforms): one program per (d_k, causal).
 import * as tf from "@tensorflow/tfjs";
-import {runWebGL, runWebGPU, type WebGLProgramLike, type WebGPUProgramLike} from "../gpu.js";
+import {pathKey, runWebGL, runWebGPU, type WebGLProgramLike, type WebGPUProgramLike} from "../gpu.js";
 import {assertRank, assertShape, fail, toTensor, type TensorLike} from "../validate.js";
 
 /** The largest d_k and d_v the fused programs take. */
@@ -179,15 +179,39 @@ void main() {
   }
 }
 
+/** Above this l the composite's l×l matrices (4 l² bytes each, several alive) are refused. */
+export const COMPOSITE_MAX_L = 4096;
+
+/**
+ * Whether softmaxAttention should take the fused program at length l on the active backend
+ * (pathKey()), from these medians (ms, headless Chromium, SwiftShader, 2 shared cores,
+ * causal, d = 16; fused vs composite):
+ *   webgpu  l = 32: 5.2 vs 40;  64: 13 vs 19;  128: 6.0 vs 39;  256: 15 vs 460;
+ *           1024: 172 vs 2716                                         → always fused
+ *   webgl   l = 32: 6.7 vs 72;  64: 8.3 vs 15;  128: 24 vs 23;  256: 83 vs 46;
+ *           1024: 1887 vs 486;  4096: 53336 vs 11697                  → fused to l = 64
+ * and above COMPOSITE_MAX_L, where only the fused program's O(l·d) memory fits. The webgl
+ * program recomputes each score for every output column (d_v× the arithmetic), which
+ * software rendering pays in full; no hardware webgl was measured, so it keeps this rule.
+ */
+export function useFusedSoftmax(l: number): boolean {
+  const key = pathKey();
+  if (key === "webgpu" || key === "webgpu-software") return true;
+  if (key === "webgl" || key === "webgl-software") return l <= 64 || l > COMPOSITE_MAX_L;
+  return false;
+}
+
 /**
  * softmax(q kᵀ/√d_k + mask) v by the active GPU backend's fused program, or null where there
- * is none (cpu, wasm; d_k or d_v > FUSED_MAX_D). q, k (l, d_k), v (l, d_v): validated float32
- * tensors; call inside tf.tidy.
+ * is none (cpu, wasm; d_k or d_v > FUSED_MAX_D) or, unless `force`, where useFusedSoftmax
+ * prefers the composite. q, k (l, d_k), v (l, d_v): validated float32 tensors; call inside
+ * tf.tidy.
  */
-export function softmaxAttentionGpu(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, causal: boolean): tf.Tensor | null {
+export function softmaxAttentionGpu(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, causal: boolean, force = false): tf.Tensor | null {
   const [l, dk] = q.shape as [number, number];
   const dv = v.shape[1] as number;
   if (dk > FUSED_MAX_D || dv > FUSED_MAX_D) return null;
+  if (!force && !useFusedSoftmax(l)) return null;
   const backend = tf.getBackend();
   if (backend === "webgpu") return runWebGPU(new SoftmaxAttentionWebGPU(l, dk, dv, causal), [q, k, v], [{type: "int32", data: [l]}]);
   if (backend === "webgl") return runWebGL(new SoftmaxAttentionWebGL(l, dk, dv, causal), [q, k, v], [[l]]);
@@ -210,7 +234,7 @@ export function softmaxAttentionFused(q: TensorLike, k: TensorLike, v: TensorLik
     assertShape(kt, [l, dk], fn, "k", "(l,d_k)");
     const vt = toTensor(v, fn, "v");
     assertShape(vt, [l, null], fn, "v", "(l,d_v)");
-    const o = softmaxAttentionGpu(qt, kt, vt, causal);
+    const o = softmaxAttentionGpu(qt, kt, vt, causal, true);
     if (!o) fail(fn, `has no fused program on the ${tf.getBackend()} backend for d_k = ${dk}, d_v = ${vt.shape[1]} (webgl and webgpu, d ≤ ${FUSED_MAX_D})`);
     return o;
   });
