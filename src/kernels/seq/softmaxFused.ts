@@ -213,7 +213,7 @@ export function softmaxAttentionGpu(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, ca
   if (dk > FUSED_MAX_D || dv > FUSED_MAX_D) return null;
   if (!force && !useFusedSoftmax(l)) return null;
   const backend = tf.getBackend();
-  if (backend === "webgpu") return runWebGPU(new SoftmaxAttentionWebGPU(l, dk, dv, causal), [q, k, v], [{type: "int32", data: [l]}]);
+  if (backend === "webgpu" && Math.ceil(l / BQ) <= 65535) return runWebGPU(new SoftmaxAttentionWebGPU(l, dk, dv, causal), [q, k, v], [{type: "int32", data: [l]}]);
   if (backend === "webgl") return runWebGL(new SoftmaxAttentionWebGL(l, dk, dv, causal), [q, k, v], [[l]]);
   return null;
 }
