@@ -138,7 +138,7 @@ export function softwareGpu(): boolean | null {
     } catch {
       text = "";
     }
-    soft = /swiftshader|llvmpipe|software|lavapipe/i.test(text);
+    soft = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i.test(text); // as runtime/backend.ts
     softwareCache.set(backend, soft);
   }
   return soft;
