@@ -36,6 +36,7 @@ import {GLSL_COMPLEX, WGSL_COMPLEX, runWebGL, runWebGPU, type WebGLProgramLike, 
 const WG = 256; // invocations per workgroup (the WebGPU default limit)
 /** Rows per webgpu call: one workgroup each, within the 65535 workgroups of one dispatch dimension. */
 const MAX_ROWS = 65535;
+const MAX_BINDING_BYTES = 1 << 27;
 
 class FftConvWebGPU implements WebGPUProgramLike {
   variableNames = ["a", "b"];
@@ -263,10 +264,13 @@ export function convolveRealGpu(a: tf.Tensor2D, b: tf.Tensor2D, length: number):
   const backend = tf.getBackend();
   if (backend === "webgpu") {
     const rows = a.shape[0];
-    if (rows <= MAX_ROWS) return convolveWebGPU(a, b, length);
+    // scratch (rows, 4N) floats in one storage binding (128 MiB is the WebGPU default limit)
+    if (16 * nextPow2(2 * a.shape[1]) > MAX_BINDING_BYTES) return null;
+    const perCall = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_BINDING_BYTES / (16 * nextPow2(2 * a.shape[1])))));
+    if (rows <= perCall) return convolveWebGPU(a, b, length);
     const parts: tf.Tensor2D[] = [];
-    for (let r = 0; r < rows; r += MAX_ROWS) {
-      const n = Math.min(MAX_ROWS, rows - r);
+    for (let r = 0; r < rows; r += perCall) {
+      const n = Math.min(perCall, rows - r);
       parts.push(convolveWebGPU(tf.slice(a, [r, 0], [n, -1]), tf.slice(b, [r, 0], [n, -1]), length));
     }
     return tf.concat(parts, 0);
