@@ -11,6 +11,7 @@ import {checks} from "./checks/registry.js";
 import "./checks/seq.js";
 import "./checks/lti.js";
 import "./checks/fused.js";
+import "./checks/family.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {

@@ -22,7 +22,7 @@ const TOLERANCE = {
   webgpu: {atol: 1e-4, rtol: 1e-3}
 };
 
-/** Documented gaps (TOOLCHAIN.md): [check name, error text, reason]. Reported as skips. */
+/** Documented gaps (docs/toolchain.md): [check name, error text, reason]. Reported as skips. */
 const FUSED_ONLY_GPU = [/Fused /, /has no fused program on the (cpu|wasm) backend/, "the fused programs are webgl/webgpu programs"];
 const KNOWN_UNSUPPORTED = {
   wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"], FUSED_ONLY_GPU],

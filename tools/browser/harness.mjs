@@ -10,7 +10,7 @@ import {chromium} from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 // Flags with which webgl, webgpu (SwiftShader/Vulkan), wasm and cpu all run headless
-// (../shared/TOOLCHAIN.md). The background-networking flags keep Chromium from calling out.
+// (docs/toolchain.md). The background-networking flags keep Chromium from calling out.
 export const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
@@ -57,9 +57,10 @@ export async function launch() {
  * errors (console errors and uncaught exceptions) and foreign (requests to other hosts,
  * which are also aborted, so a test fails instead of hanging on the closed network).
  */
-export async function openPage(browser, origin, path, {viewport = {width: 1280, height: 900}, acceptDownloads = true} = {}) {
-  const context = await browser.newContext({viewport, acceptDownloads});
+export async function openPage(browser, origin, path, {viewport = {width: 1280, height: 900}, acceptDownloads = true, init, colorScheme} = {}) {
+  const context = await browser.newContext({viewport, acceptDownloads, ...(colorScheme ? {colorScheme} : {})});
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   const errors = [];
   const foreign = [];
   page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });

@@ -22,7 +22,7 @@
 //         last pass writes the real result to the start of each row, which one tf.slice
 //         returns: two dispatches in all, whatever N. The transform stays on one compute unit
 //         per row: O(N log N / 256) steps, tens of microseconds for N = 32768 on a current GPU,
-//         against the ~0.3 ms that each extra dispatch costs through tfjs (gpu README).
+//         against the ~0.26 ms that each extra dispatch cost through tfjs + Dawn on an H200 (2026-12-01).
 // webgl   one fragment program per pass (a fragment computes one real number, so the passes
 //         are large-radix to be few: radix ≤ 32, ⌈log2 N / 5⌉ passes per transform). The
 //         first forward pass reads a and b directly (packing and zero padding), the first
