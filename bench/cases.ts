@@ -6,7 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import {
   linearScan, linearScanLoop, selectiveScan, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
   softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect,
-  causalConv, causalConvFFTComposite, ssmRecurrentFused, ssmRecurrentComposite, softmaxAttentionFused, softmaxAttentionComposite
+  causalConv, causalConvFFTComposite, ssmRecurrentFused, ssmRecurrentComposite, softmaxAttentionFused, softmaxAttentionComposite,
+  linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop, FUSED_BACKENDS
 } from "../src/kernels/index.js";
 
 export const SIZES = [256, 1024, 4096, 16384];
@@ -25,12 +26,15 @@ export const SHAPES = {
   softmaxAttentionFused: "causal, d_k=d_v=16, GPU program",
   softmaxAttentionComposite: "causal, d_k=d_v=16, tfjs ops",
   linearAttention: "parallel, elu1, d_k=d_v=16",
-  linearAttentionRecurrent: "scan, elu1, d_k=d_v=16"
+  linearAttentionRecurrent: "scan, elu1, d_k=d_v=16",
+  linearAttentionChunked: "SSD chunks of 64, elu1, d_k=d_v=16",
+  linearAttentionFused: "fused (WebGPU scan; loop on cpu/wasm), elu1, d_k=d_v=16",
+  ssd: "chunk 64, b=1, h=1, p=n=16",
+  ssdRecurrent: "scan, b=1, h=1, p=n=16",
+  ssdFused: "fused (WebGPU scan; loop on cpu/wasm), b=1, h=1, p=n=16"
 };
 /** Kernels whose work grows as L² (attention matrices, direct convolution). */
 export const QUADRATIC = ["softmaxAttention", "softmaxAttentionFused", "softmaxAttentionComposite", "linearAttention", "causalConvDirect"];
-/** Kernels that exist only as webgl/webgpu programs. */
-export const GPU_ONLY = ["ssmRecurrentFused", "softmaxAttentionFused"];
 /**
  * Skip rule shared by the runners: after a cell at prevL took ms per call (and firstMs for
  * the first call), the next size L is skipped when the measured time already exceeds capMs,
@@ -49,14 +53,10 @@ export function skipReason(kernel: string, prevL: number, ms: number, firstMs: n
 const ATTENTION_MAX_L = 4096;
 
 export interface Prepared {run(): tf.Tensor; js(): unknown; dispose(): void}
-export interface CaseDef {kernel: string; maxL?: number; prepare(L: number): Prepared}
-
-/** Only these kernels when BENCH_KERNELS (comma-separated) is set. */
-function wanted(defs: CaseDef[]): CaseDef[] {
-  const env = typeof process !== "undefined" ? process.env?.BENCH_KERNELS : (globalThis as any).BENCH_KERNELS;
-  const only = env ? String(env).split(",") : null;
-  return only ? defs.filter((d) => only.includes(d.kernel)) : defs;
-}
+/** Where the site's own webgl/webgpu programs (the *Fused kernels of the LTI and softmax paths) run. */
+const GPU_BACKENDS = ["webgl", "webgpu"];
+/** backends: where the case runs at all (a fused WebGPU program runs on webgpu only). */
+export interface CaseDef {kernel: string; maxL?: number; backends?: string[]; prepare(L: number): Prepared}
 
 function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {
   let s = seed >>> 0;
@@ -133,7 +133,7 @@ export function cases(): CaseDef[] {
   const lti = {ssmKernel, ssmRecurrent, ssmRecurrentFused, ssmRecurrentComposite, causalConv, causalConvFFT, causalConvFFTComposite, causalConvDirect} as const;
   const ltiCase = (kernel: keyof typeof lti, prepare: (f: any, L: number) => Prepared): CaseDef =>
     ({kernel, prepare: (L) => prepare(lti[kernel], L)});
-  return wanted([
+  return [
     {kernel: "linearScan", prepare(L) {
       const m = 64;
       const a = uniform(L * m, 1, 0.5, 1);
@@ -154,11 +154,11 @@ export function cases(): CaseDef[] {
       return prepared(ts, () => selectiveScan(ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]),
         () => selectiveScanLoop(u, delta, A, B, C, D, nb, L, d, n));
     }},
-    ...(["ssmRecurrent", "ssmRecurrentFused", "ssmRecurrentComposite"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
+    ...(["ssmRecurrent", "ssmRecurrentFused", "ssmRecurrentComposite"] as const).map((kernel) => ({...ltiCase(kernel, (f, L) => {
       const u = uniform(L, 8);
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n]), tf.tensor(u)];
       return prepared(ts, () => f(ts[0], ts[1], ts[2], ts[3]), () => ltiRecurrentLoop(sys.Ab, sys.Bb, sys.C, sys.n, u));
-    })),
+    }), backends: kernel === "ssmRecurrentFused" ? GPU_BACKENDS : undefined})),
     ltiCase("ssmKernel", (f, L) => {
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n])];
       return prepared(ts, () => f(ts[0], ts[1], ts[2], L), () => ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L));
@@ -170,7 +170,8 @@ export function cases(): CaseDef[] {
       return prepared(ts, () => f(ts[0], ts[1]), () => convLoop(u, K));
     })),
     ...([["softmaxAttention", softmaxAttention], ["softmaxAttentionFused", softmaxAttentionFused], ["softmaxAttentionComposite", softmaxAttentionComposite]] as const)
-      .map(([kernel, f]): CaseDef => ({kernel, maxL: kernel === "softmaxAttentionFused" ? undefined : ATTENTION_MAX_L, prepare(L) {
+      .map(([kernel, f]): CaseDef => ({kernel, maxL: kernel === "softmaxAttentionFused" ? undefined : ATTENTION_MAX_L,
+        backends: kernel === "softmaxAttentionFused" ? GPU_BACKENDS : undefined, prepare(L) {
         const d = 16;
         const [q, k, v] = [uniform(L * d, 10), uniform(L * d, 11), uniform(L * d, 12)];
         const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
@@ -185,8 +186,36 @@ export function cases(): CaseDef[] {
         return prepared(ts, () => f(ts[0], ts[1], ts[2], {decay: 0.99}),
           () => linearAttentionLoop(elu1(q), elu1(k), v, L, d, d, 0.99, "sum"));
       }
+    })),
+    // page 6: linear attention in chunks and fused, SSD (x = v, B = φ(k), C = φ(q): the same sizes)
+    ...(["linearAttentionChunked", "linearAttentionFused"] as const).map((kernel): CaseDef => ({
+      kernel, backends: kernel === "linearAttentionFused" ? FUSED_BACKENDS : undefined, prepare(L) {
+        const d = 16;
+        const [q, k, v] = [uniform(L * d, 13), uniform(L * d, 14), uniform(L * d, 15)];
+        const ts = kernel === "linearAttentionChunked"
+          ? [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])]
+          : [tf.tensor(q, [L, 1, d]), tf.tensor(k, [L, 1, d]), tf.tensor(v, [L, 1, d])];
+        const run = kernel === "linearAttentionChunked"
+          ? () => linearAttentionChunked(ts[0], ts[1], ts[2], {decay: 0.99, chunk: 64})
+          : () => linearAttentionHeads(ts[0], ts[1], ts[2], {decay: 0.99, form: "fused"});
+        return prepared(ts, run, () => linearAttentionLoop(elu1(q), elu1(k), v, L, d, d, 0.99, "sum"));
+      }
+    })),
+    ...(["ssd", "ssdRecurrent", "ssdFused"] as const).map((kernel): CaseDef => ({
+      kernel, backends: kernel === "ssdFused" ? FUSED_BACKENDS : undefined, prepare(L) {
+        const [h, p, n] = [1, 16, 16];
+        const x = uniform(L * h * p, 16), a = uniform(L * h, 17, -0.05, 0), B = uniform(L * h * n, 18), C = uniform(L * h * n, 19);
+        const ts = [tf.tensor(x, [1, L, h, p]), tf.tensor(a, [1, L, h]), tf.tensor(B, [1, L, h, n]), tf.tensor(C, [1, L, h, n])];
+        const f = kernel === "ssd" ? (...t: tf.Tensor[]) => ssd(t[0], t[1], t[2], t[3], {chunk: 64})
+          : kernel === "ssdRecurrent" ? (...t: tf.Tensor[]) => ssdRecurrent(t[0], t[1], t[2], t[3]) : (...t: tf.Tensor[]) => ssdFused(t[0], t[1], t[2], t[3]);
+        return prepared(ts, () => {
+          const r = f(...ts);
+          r.finalState.dispose();
+          return r.y;
+        }, () => ssdLoop(x, a, B, C, 1, L, h, p, n));
+      }
     }))
-  ]);
+  ];
 }
 
 export interface Timing {ms: number; reps: number; firstMs: number}
@@ -239,7 +268,15 @@ export interface Cell {
 /** One (kernel, L) cell on the current backend; the JS loop is timed only when withJs. */
 export async function benchCell(def: CaseDef, L: number, backend: string, withJs: boolean): Promise<Cell> {
   const base = {kernel: def.kernel, shape: SHAPES[def.kernel as keyof typeof SHAPES] ?? "", backend, L};
-  if (GPU_ONLY.includes(def.kernel) && backend !== "webgl" && backend !== "webgpu") return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: "a webgl/webgpu program only"};
+  if (def.backends && !def.backends.includes(backend)) {
+    // not run here, but its plain JS loop still gives the other backends' ratio its baseline
+    let jsMs: number | null = null;
+    if (withJs) {
+      const p = def.prepare(L);
+      try { jsMs = timeJs(p).ms; } finally { p.dispose(); }
+    }
+    return {...base, ms: null, reps: 0, firstMs: null, jsMs, note: `runs on ${def.backends.join(", ")} only`};
+  }
   if (def.maxL && L > def.maxL) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: `not run above L=${def.maxL}: O(L²) memory (${((L * L * 4) / 2 ** 30).toFixed(0)} GiB per l×l matrix)`};
   const p = def.prepare(L);
   try {

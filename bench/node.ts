@@ -7,6 +7,7 @@ import {SIZES, benchCell, cases, skipReason, type Cell} from "./cases.js";
 const [backend = "cpu", ...flags] = process.argv.slice(2);
 const withJs = flags.includes("--js");
 const sizes = flags.includes("--quick") ? SIZES.slice(0, 2) : SIZES;
+const onlyKernels = flags.find((a) => a.startsWith("--kernels="))?.slice(10).split(",");
 /** A cell slower than this (one call) stops the larger sizes of that kernel on this backend. */
 const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 3000);
 
@@ -14,7 +15,7 @@ await tf.setBackend(backend);
 await tf.ready();
 if (tf.getBackend() !== backend) throw new Error(`backend ${backend} unavailable`);
 const cells: Cell[] = [];
-for (const def of cases()) {
+for (const def of cases().filter((d) => !onlyKernels || onlyKernels.includes(d.kernel))) {
   let stop = "";
   let prev: Cell | null = null;
   for (const L of sizes) {

@@ -2,8 +2,8 @@
 // wasm (Node, via tsx) and on webgl and webgpu (headless Chromium, esbuild bundle), beside a
 // plain JavaScript Float32Array loop in the same process. Prints a table and writes
 // bench/results/latest.json. Numbers, never assertions.
-//   node bench/run.mjs [--quick] [--only=cpu,webgl]      (BENCH_KERNELS=a,b: only those kernels;
-//                                                          the run is then saved as results/partial.json.tmp)
+//   node bench/run.mjs [--quick] [--only=cpu,webgl] [--kernels=ssd,linearAttention,…] [--out=file.json]
+// (a run with --kernels writes its JSON only where --out says, never over latest.json)
 //   node bench/run.mjs --gpu [ARGS]   the Node + Dawn (WebGPU) entry instead: bench/gpu/lti-main.ts,
 //                                     on this machine's GPU through the `webgpu` package (see there)
 // The larger sizes of a kernel on a backend are skipped once a cell takes more than
@@ -26,6 +26,8 @@ if (args.includes("--gpu")) {
 }
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const kernelArg = args.find((a) => a.startsWith("--kernels="));
+const onlyKernels = kernelArg?.slice(10).split(",");
 const SIZES = quick ? [256, 1024] : [256, 1024, 4096, 16384];
 const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 3000);
 const from = args.find((a) => a.startsWith("--from="))?.slice(7); // re-print a saved run
@@ -37,7 +39,7 @@ const notes = [];
 // ---- Node: cpu and wasm, one child process each (the JS loop is timed in the cpu run)
 for (const backend of ["cpu", "wasm"].filter(want)) {
   console.error(`# ${backend} (Node ${process.version})`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/node.ts", backend, ...(backend === "cpu" || !want("cpu") ? ["--js"] : []), ...(quick ? ["--quick"] : [])],
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/node.ts", backend, ...(backend === "cpu" || !want("cpu") ? ["--js"] : []), ...(quick ? ["--quick"] : []), ...(kernelArg ? [kernelArg] : [])],
     {cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26, env: {...process.env, BENCH_CAP_MS: String(CAP_MS)}});
   if (r.status !== 0) { notes.push(`${backend}: runner failed (exit ${r.status})`); continue; }
   for (const c of JSON.parse(r.stdout)) cells.push({...c, env: "node"});
@@ -55,7 +57,6 @@ if (gpuBackends.length) {
       console.error(`# ${backend} (Chromium ${browser.version()})`);
       const page = await browser.newPage();
       page.setDefaultTimeout(300_000);
-      if (process.env.BENCH_KERNELS) await page.addInitScript((k) => { globalThis.BENCH_KERNELS = k; }, process.env.BENCH_KERNELS);
       await page.goto(`${server.origin}/index.html`);
       await page.waitForFunction(() => window.bench != null);
       const init = await page.evaluate((b) => window.bench.init(b), backend);
@@ -65,7 +66,7 @@ if (gpuBackends.length) {
         await page.close();
         continue;
       }
-      for (const kernel of await page.evaluate(() => window.bench.kernels())) {
+      for (const kernel of (await page.evaluate(() => window.bench.kernels())).filter((k) => !onlyKernels || onlyKernels.includes(k))) {
         let stop = "";
         let prev = null;
         for (const L of SIZES) {
@@ -126,7 +127,7 @@ const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...row
 const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
 console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).` +
   `\nChromium's performance.now() is coarsened to 0.1 ms: small JS chromium times are quantised.`);
-console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99"}).map(([k, v]) => `${k} ${v}`).join("; ")}` +
+console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99", ssd: "b=1, h=1, p=n=16, a in [-0.05, 0]; chunked: chunk 64; fused: WebGPU scan with chunk about sqrt(L), a loop on cpu/wasm"}).map(([k, v]) => `${k} ${v}`).join("; ")}` +
   `\nNames: X = the fastest path per backend and L (what the site calls), XFused = the webgl/webgpu program, XComposite = tfjs ops; causalConvFFT is fused on webgl/webgpu.`);
 console.log(table);
 for (const n of [...notes, ...cellNotes]) console.log(`note: ${n}`);
@@ -134,8 +135,10 @@ const elapsed = (Date.now() - started) / 1000;
 console.log(`total ${elapsed.toFixed(0)} s on ${cpus().length} cores`);
 
 if (from) process.exit(0);
+const outArg = args.find((a) => a.startsWith("--out="))?.slice(6);
+if (onlyKernels && !outArg) process.exit(0); // a partial run does not replace bench/results/latest.json
 mkdirSync(new URL("./results/", import.meta.url), {recursive: true});
-writeFileSync(new URL(process.env.BENCH_KERNELS ? "./results/partial.json.tmp" : "./results/latest.json", import.meta.url), JSON.stringify({
+writeFileSync(outArg ?? new URL("./results/latest.json", import.meta.url), JSON.stringify({
   date: new Date().toISOString(), node: process.version, cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1),
   sizes: SIZES, capMs: CAP_MS, elapsedS: elapsed, notes: [...notes, ...cellNotes], table, cells
 }, null, 1));

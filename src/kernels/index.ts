@@ -61,6 +61,23 @@ export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
 export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";
 
+// ---- linear attention and SSD (page 6): GroupNorm, feature maps, heads with per-head decay,
+//      chunked form; Mamba-2's SSD (ssd is in the kernel contract) in its three forms
+export {
+  GROUPNORM_EPS, groupNorm, linearAttentionWeights, linearAttentionChunked, linearAttentionHeads, retnetDecays,
+  type Normalize, type AttentionForm, type LinearAttentionHeadsOptions
+} from "./seq/attention.js";
+export {
+  performerWeights, positiveRandomFeatures, randomFeatureMap, mlpFeatureMap, type RandomFeatureSpec, type RandomFeatureMap
+} from "./seq/featureMaps.js";
+export {
+  ssd, ssdSteps, ssdQuadratic, ssdRecurrent, segsum, semiseparableMask, ssdMatrix, selectiveToSsd,
+  ssdArgs, ssdChunkedOf, ssdQuadraticOf, ssdRecurrentOf, expSegsum,
+  type SsdOptions, type SsdResult, type SsdSteps, type SsdArgs
+} from "./seq/ssd.js";
+export {ssdLoop} from "./reference/ssd.js";
+export {ssdFused, fusedChunk, FUSED_BACKENDS} from "./seq/ssdFused.js";
+
 // ---- family: the kernels of the /family page's live miniatures (RWKV, Mega, RetNet, VMamba,
 // S5, DSS, H3, GSS, Jamba), in family/ (imports linalg/, lti/, seq/; nothing imports family/)
 export {complexArg, channelArg, type ComplexLike, type ComplexTensor} from "./family/args.js";

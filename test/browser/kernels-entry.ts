@@ -11,6 +11,7 @@ import {checks} from "./checks/registry.js";
 import "./checks/seq.js";
 import "./checks/lti.js";
 import "./checks/fused.js";
+import "./checks/linattn.js";
 import "./checks/family.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
