@@ -27,7 +27,7 @@ export const DEFAULT_VARIANTS: SelectiveScanTuning[] = [
   {workgroupSize: 128, items: 16, stateGroup: 8},
   {workgroupSize: 32, items: 16, stateGroup: 16},
   {workgroupSize: 64, items: 8, stateGroup: 16},
-  {workgroupSize: 256, items: 4, stateGroup: 4}
+  {workgroupSize: 64, items: 16, stateGroup: 16}
 ];
 
 function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {

@@ -61,6 +61,16 @@ export {
   type MambaConfig, type MambaParams, type MambaInitOptions, type MambaBlockOptions, type MambaBlockResult, type MambaIntermediates
 } from "./seq/mambaBlock.js";
 
+// ---- fused GPU programs (webgl, webgpu) and the composite forms they are checked against
+export {activeGpu, softwareGpu, pathKey, type GpuBackend} from "./gpu.js";
+export {convolveRealComposite} from "./linalg/fft.js";
+export {radixPlan} from "./linalg/fftConvGpu.js";
+export {causalConvFFTComposite, causalConvFFTFused} from "./lti/causalConv.js";
+export {ssmRecurrentComposite, ssmRecurrentFused} from "./lti/ssmRecurrent.js";
+export {FUSED_MAX_N, useFusedRecurrence} from "./lti/ssmRecurrentGpu.js";
+export {softmaxAttentionComposite} from "./seq/attention.js";
+export {FUSED_MAX_D, COMPOSITE_MAX_L, softmaxAttentionFused, useFusedSoftmax} from "./seq/softmaxFused.js";
+
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
