@@ -4,7 +4,7 @@
 // Runs the same models, tasks and training loop as the pages, prints progress on stderr and,
 // as its last stdout line, one JSON object {"task","model","steps","seed","accuracy","loss","seconds",…}.
 import {writeFileSync} from "node:fs";
-import {TASKS, runExperiment, type TaskName} from "../src/models/experiments.js";
+import {TASKS, checkExperiment, runExperiment, type TaskName} from "../src/models/experiments.js";
 import {saveModel} from "../src/models/model.js";
 import {loadNames} from "../src/models/namesNode.js";
 import {readPretrainedNames, useNodeBackend} from "../src/models/node.js";
@@ -47,6 +47,12 @@ async function main() {
     if (!Number.isInteger(n) || n < 0) { console.error(`--${name} must be a whole number ≥ 0, got ${s}\n${USAGE}`); process.exit(2); }
     return n;
   };
+  try {
+    checkExperiment(task, model);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(1);
+  }
   // Keep stdout for the result line: anything a library logs goes to stderr.
   console.log = (...a: unknown[]) => console.error(...a);
   await useNodeBackend(backend);

@@ -148,9 +148,14 @@ export function makeModel(model: string, vocab: number, cfg: Record<string, numb
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
 /** Runs one experiment and returns its result line, the trained model and its curves. */
-export async function runExperiment(task: TaskName, model: string, options: ExperimentOptions = {}): Promise<ExperimentRun> {
+/** Throws unless the task exists and takes the model. */
+export function checkExperiment(task: string, model: string): asserts task is TaskName {
   if (!(task in TASKS)) throw new Error(`experiment: unknown task ${JSON.stringify(task)}; tasks: ${Object.keys(TASKS).join(", ")}`);
-  if (!(TASKS[task] as readonly string[]).includes(model)) throw new Error(`experiment: task ${task} takes --model ${TASKS[task].join(" | ")}, got ${JSON.stringify(model)}`);
+  if (!(TASKS[task as TaskName] as readonly string[]).includes(model)) throw new Error(`experiment: task ${task} takes --model ${TASKS[task as TaskName].join(" | ")}, got ${JSON.stringify(model)}`);
+}
+
+export async function runExperiment(task: TaskName, model: string, options: ExperimentOptions = {}): Promise<ExperimentRun> {
+  checkExperiment(task, model);
   const seed = options.seed ?? 0;
   const d = applyOverrides(defaults(task, model), options.set ?? {});
   const steps = options.steps ?? d.steps;
@@ -179,7 +184,7 @@ export async function runExperiment(task: TaskName, model: string, options: Expe
     const ext: Record<string, number> = {};
     for (const f of [1, 2, 4, 8, 16]) {
       const L = t.length * f;
-      const r = await evaluate(m, heldOutBatches(t, {seed, batches: 1, batch: 64, length: L}));
+      const r = await evaluate(m, heldOutBatches(t, {seed, batches: 1, batch: d.evalBatch, length: L}));
       ext[L] = r.accuracy;
       log(`  length ${L}: accuracy ${(100 * r.accuracy).toFixed(1)} %`);
     }
@@ -189,7 +194,7 @@ export async function runExperiment(task: TaskName, model: string, options: Expe
     const by: Record<string, number> = {};
     const maxP = d.task.maxPairs;
     for (let P = 2; P <= maxP; P *= 2) {
-      const r = await evaluate(m, heldOutBatches(t, {seed, batches: 2, batch: 64, length: 4 * P}));
+      const r = await evaluate(m, heldOutBatches(t, {seed, batches: d.evalBatches, batch: d.evalBatch, length: 4 * P}));
       by[P] = r.accuracy;
       log(`  ${P} pairs: accuracy ${(100 * r.accuracy).toFixed(1)} %`);
     }

@@ -14,6 +14,6 @@ export interface SequenceModel<C = unknown> {
 }
 
 /** A model's weights and config as a small JSON object (tensors as base64). */
-export async function saveModel<C>(model: SequenceModel<C>, meta: Record<string, unknown> = {}, dtype: "f32" | "f16" = "f32"): Promise<ParamsFile<C>> {
+export async function saveModel(model: SequenceModel, meta: Record<string, unknown> = {}, dtype: "f32" | "f16" = "f32"): Promise<ParamsFile> {
   return {format: "ssm-live-params/1", model: model.kind, config: model.config, tensors: await model.params.encode(dtype), meta};
 }

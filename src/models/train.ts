@@ -120,6 +120,18 @@ export async function evaluate(model: SequenceModel, batches: Batch[]): Promise<
   return {loss: count ? nll / count : NaN, accuracy: count ? correct / count : NaN, count};
 }
 
+/**
+ * Gradients scaled by min(1, clip / ‖g‖) where ‖g‖ is the global norm over all of them
+ * (Pascanu et al. 2013), computed on the backend (no readback). Call inside a tidy.
+ */
+export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clip: number): Record<string, tf.Tensor> {
+  if (!Number.isFinite(clip)) return grads;
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.div(clip, tf.maximum(norm, clip));
+  return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
+}
+
 /** Sets the learning rate of a tfjs optimizer (Adam reads it on every update). */
 function setLearningRate(opt: tf.Optimizer, lr: number): void {
   (opt as unknown as {learningRate: number}).learningRate = lr;
@@ -171,19 +183,7 @@ export class Trainer {
     setLearningRate(this.optimizer, this.learningRate(this.step));
     const {inputs, targets, weights} = batchTensors(batch);
     const {value, grads} = tf.variableGrads(() => maskedCrossEntropy(this.model.logits(inputs), targets, weights), vars);
-    tf.tidy(() => {
-      const names = Object.keys(grads);
-      const clip = this.options.clip;
-      let scale: tf.Scalar | null = null;
-      if (Number.isFinite(clip)) {
-        const sq = tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))));
-        const norm = tf.sqrt(sq);
-        scale = tf.div(clip, tf.maximum(norm, clip)) as tf.Scalar; // min(1, clip / ‖g‖)
-      }
-      const clipped: Record<string, tf.Tensor> = {};
-      for (const n of names) clipped[n] = scale ? tf.mul(grads[n], scale) : grads[n];
-      this.optimizer.applyGradients(clipped as any);
-    });
+    tf.tidy(() => this.optimizer.applyGradients(clipByGlobalNorm(grads, this.options.clip) as any));
     tf.dispose([inputs, targets, weights, ...Object.values(grads)]);
     this.step++;
     return value;

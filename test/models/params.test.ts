@@ -81,7 +81,7 @@ describe("Params", () => {
     const m = new S4D({vocab: 5, dModel: 4, nLayers: 1, dState: 2});
     const file = await saveModel(m);
     expect(() => loadModel({...file, model: "rnn"})).toThrow(/unknown model "rnn"/);
-    expect(() => loadModel({...file, config: {...file.config, dModel: 6}})).toThrow(/embedding has shape \(5,4\) in the file but \(5,6\) in the model/);
+    expect(() => loadModel({...file, config: {...(file.config as object), dModel: 6}})).toThrow(/embedding has shape \(5,4\) in the file but \(5,6\) in the model/);
     const {head: _, ...rest} = file.tensors;
     expect(() => loadModel({...file, tensors: rest})).toThrow(/the file has no tensor head/);
     m.params.dispose();
