@@ -21,8 +21,8 @@ import {Transformer} from "../src/models/transformer.js";
 /** The pretrained character model of the SUPRA experiment (sizes and schedule). */
 export const NAMES_SOFTMAX = {
   model: {dModel: 32, nLayers: 2, nHeads: 4, maxLen: 32, mlpRatio: 4},
-  train: {lr: 3e-3, batch: 32, warmup: 100, evalEvery: 250, decaySteps: 3000},
-  steps: 3000
+  train: {lr: 3e-3, batch: 32, warmup: 50, evalEvery: 100, decaySteps: 600},
+  steps: 600
 };
 
 const round = (x: number) => Number(x.toPrecision(4));

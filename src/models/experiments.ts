@@ -80,17 +80,17 @@ export function defaults(task: TaskName, model: string): Defaults {
   switch (task) {
     case "selective-copying":
       return {
-        ...base, task: {nData: 8, nColors: 8, lContext: 56},
+        ...base, task: {nData: 8, nColors: 8, lContext: 24},
         model: model === "mamba" ? {dModel: 32, nLayers: 2, dState: 8} : {dModel: 32, nLayers: 2, dState: 16},
         train: {lr: 3e-3, batch: 32, warmup: 50, evalEvery: 100},
-        steps: 1500
+        steps: 1200
       };
     case "induction-heads":
       return {
-        ...base, task: {nTokens: 15, length: 64},
+        ...base, task: {nTokens: 15, length: 32},
         model: model === "mamba" ? {dModel: 32, nLayers: 2, dState: 8} : {dModel: 32, nLayers: 2, dState: 16},
         train: {lr: 3e-3, batch: 32, warmup: 50, evalEvery: 100},
-        steps: 1500
+        steps: 800
       };
     case "associative-recall":
       return {
@@ -99,14 +99,14 @@ export function defaults(task: TaskName, model: string): Defaults {
           : model === "linear" ? {dModel: 32, nLayers: 2, nHeads: 2, dKey: 8, featureMap: "elu1", normalize: "sum", shortConv: 2}
           : {dModel: 32, nLayers: 2, nHeads: 2, shortConv: 2},
         train: {lr: 3e-3, batch: 32, warmup: 50, evalEvery: 100},
-        steps: 1500
+        steps: 1200
       };
     case "supra-uptraining":
       return {
         ...base, task: {length: 32},
         model: {featureDim: 16},
-        train: {lr: 1e-3, batch: 32, warmup: 20, evalEvery: 100},
-        steps: 400
+        train: {lr: 2e-3, batch: 32, warmup: 20, evalEvery: 100},
+        steps: 300
       };
   }
 }

@@ -13,4 +13,5 @@ export {
   type Batch, type Task, type NamesCorpus
 } from "./tasks.js";
 export {Trainer, TRAIN_DEFAULTS, evaluate, heldOutBatches, batchTensors, clipByGlobalNorm, nextTurn, type TrainOptions, type Curves, type EvalResult, type Progress} from "./train.js";
+export {sampleNames, type SampleOptions} from "./generate.js";
 export {TASKS, defaults, runExperiment, checkExperiment, makeTask, makeModel, perplexity, heldOutNames, type TaskName, type ExperimentResult, type ExperimentRun, type ExperimentOptions} from "./experiments.js";

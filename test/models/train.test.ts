@@ -95,3 +95,34 @@ describe("Trainer", () => {
     expect(await curve()).toEqual(await curve());
   });
 });
+
+describe("runExperiment", () => {
+  it("runs a tiny associative-recall experiment in process, reports accuracy per number of pairs, and leaks nothing", async () => {
+    const {runExperiment} = await import("../../src/models/experiments.js");
+    const before = tf.memory().numTensors;
+    const run = await runExperiment("associative-recall", "linear", {steps: 2, seed: 1, set: {maxPairs: 4, evalBatches: 1, evalBatch: 4, dModel: 8}});
+    expect(run.result).toMatchObject({task: "associative-recall", model: "linear", steps: 2, seed: 1});
+    expect(Object.keys(run.result.accuracyByPairs as object)).toEqual(["2", "4"]);
+    expect(run.result.accuracy).toBe((run.result.accuracyByPairs as Record<string, number>)["4"]);
+    expect(run.curves.step).toEqual([1, 2]);
+    run.model.params.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("sampleNames", () => {
+  it("draws seeded names of the model's characters, each ending before the separator", async () => {
+    const {sampleNames} = await import("../../src/models/generate.js");
+    const {Transformer} = await import("../../src/models/transformer.js");
+    const chars = [".", ..."abcde"];
+    const m = new Transformer({vocab: chars.length, dModel: 8, nLayers: 1, nHeads: 2, maxLen: 8, seed: 1});
+    const before = tf.memory().numTensors;
+    const a = await sampleNames(m, chars, {count: 5, maxChars: 10, seed: 4, context: 8});
+    const b = await sampleNames(m, chars, {count: 5, maxChars: 10, seed: 4, context: 8});
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(5);
+    for (const s of a) expect(s).toMatch(/^[a-e]{0,10}$/);
+    expect(tf.memory().numTensors).toBe(before);
+    m.params.dispose();
+  });
+});
