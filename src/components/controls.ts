@@ -1,4 +1,4 @@
-// Controls whose state lives in the URL (../shared/DESIGN.md, "Components and pages"). Each
+// Controls whose state lives in the URL (docs/design.md, "Components and pages"). Each
 // is a Framework input: an element with `.value` that lets the native, bubbling `input`
 // event of its <input>/<select> through, so `const delta = view(logSlider("delta", {...}))`
 // works. On creation a control reads `?key=` through urlState: a valid value is used; a bad

@@ -6,7 +6,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
 const WALK = ["/continuous", "/discretization", "/hippo", "/views", "/selective", "/linear-attention", "/family", "/lab"];
 const PAGES = WALK.filter((p) => existsSync(`src${p}.md`));
