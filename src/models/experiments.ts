@@ -8,9 +8,10 @@
 //   supra-uptraining    supra            SUPRA (Mercat et al. 2024): swap a pretrained softmax
 //                       model's attention for linear attention, uptrain, compare with scratch
 //
-// Every default (sizes, steps, learning rate) is chosen so that the qualitative result holds on
-// any seed in a few minutes on two CPU cores (wasm backend); see the report in docs/ for the
-// seeds tried. Anything can be overridden (the CLI's --key value flags).
+// The defaults (sizes, steps, learning rate) are sized to run in a few minutes on one or two CPU
+// cores (wasm backend). docs/models.md lists what they gave on the seeds tried, including where
+// they fall short of the paper (selective copying: Mamba ahead of S4D but not at ~100 %).
+// Anything can be overridden (the CLI's --key value flags).
 import * as tf from "@tensorflow/tfjs";
 import {Mamba, type MambaConfig} from "./mamba.js";
 import {S4D, type S4DConfig} from "./s4d.js";
