@@ -6,13 +6,15 @@ import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {benchSelective} from "./selective.js";
 import {benchAttention} from "./attention.js";
+import {benchLti} from "./lti.js";
 
 const [outDir = ".", list = "selective,attention", ...rest] = process.argv.slice(2);
 const quick = rest.includes("--quick");
 const log = (line: string) => process.stderr.write(line + "\n");
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   selective: () => benchSelective(quick ? {sizes: [{l: 256, d: 16}], reps: 10, variants: [{workgroupSize: 128, items: 8, stateGroup: 8}]} : {}),
-  attention: () => benchAttention(quick ? {sizes: [256], dims: [16], reps: 3, log} : {log})
+  attention: () => benchAttention(quick ? {sizes: [256], dims: [16], reps: 3, log} : {log}),
+  lti: () => benchLti(quick ? {sizes: [256]} : {})
 };
 for (const name of list.split(",")) {
   const run = benches[name];
