@@ -112,18 +112,28 @@ export function envelope(x: ArrayLike<number>, y: ArrayLike<number>, buckets: nu
 export interface Trace { x: ArrayLike<number>; y: ArrayLike<number>; stepped: boolean }
 
 /**
- * The input split at the cursor time tc: what the memory has seen (t ≤ tc) and what is still
- * to come (drawn faded). Held steps up to MAX_STEPPED samples, else min/max envelopes. The
- * future starts where the past ends, so the two join.
+ * The input split at state k (time tc = (k + 1)h): what the memory has seen, u₀ … u_k, and
+ * what is still to come (drawn faded). Up to MAX_STEPPED samples each value is drawn held on
+ * its interval [jh, (j + 1)h) (steps that end at tc and at L·h); beyond, min/max envelopes of
+ * the samples at their midpoints. The future starts where the past ends.
  */
-export function inputTraces(tGrid: ArrayLike<number>, u: ArrayLike<number>, k: number): {past: Trace; future: Trace} {
-  const L = u.length, split = Math.min(L, k + 1);
+export function inputTraces(u: ArrayLike<number>, h: number, k: number): {past: Trace; future: Trace} {
+  const L = u.length, split = Math.max(1, Math.min(L, k + 1));
+  if (L <= MAX_STEPPED) {
+    const held = (i0: number, i1: number, from?: number): Trace => {
+      const x: number[] = [], y: number[] = [];
+      if (from !== undefined) { x.push(i0 * h); y.push(from); } // the jump at the split
+      for (let j = i0; j < i1; j++) { x.push(j * h); y.push(u[j]); }
+      x.push(i1 * h); y.push(u[i1 - 1]);
+      return {x, y, stepped: true};
+    };
+    return {past: held(0, split), future: split < L ? held(split, L, u[split - 1]) : {x: [], y: [], stepped: true}};
+  }
   const part = (i0: number, i1: number): Trace => {
-    const x = Array.prototype.slice.call(tGrid, i0, i1) as number[], y = Array.prototype.slice.call(u, i0, i1) as number[];
-    if (L <= MAX_STEPPED) return {x, y, stepped: true};
+    const x = Array.from({length: i1 - i0}, (_, j) => (i0 + j + 0.5) * h), y = Array.prototype.slice.call(u, i0, i1) as number[];
     return {...envelope(x, y, Math.max(1, Math.round((ENVELOPE_BUCKETS * (i1 - i0)) / L))), stepped: false};
   };
-  return {past: part(0, split), future: part(Math.max(0, split - 1), L)};
+  return {past: part(0, split), future: part(split - 1, L)};
 }
 
 // ---------------------------------------------------------------- states

@@ -60,17 +60,20 @@ describe("the input", () => {
     const flat = envelope([0, 1, 2], [1, 1, 1], 1);
     expect(flat.y).toEqual([1]);
   });
-  it("inputTraces splits the input at the cursor: the past up to sample k, the future from k on (they join)", () => {
-    const t = Float64Array.from({length: 10}, (_, i) => i), u = Float32Array.from({length: 10}, (_, i) => i * i);
-    const {past, future} = inputTraces(t, u, 3);
-    expect(Array.from(past.x)).toEqual([0, 1, 2, 3]);
-    expect(Array.from(future.x)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  it("inputTraces draws u₀ … u_k held on their intervals up to tc = (k + 1)h, the rest from there on", () => {
+    const u = Float32Array.from({length: 10}, (_, i) => i * i), h = 0.5;
+    const {past, future} = inputTraces(u, h, 3);
+    expect(Array.from(past.x)).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(Array.from(past.y)).toEqual([0, 1, 4, 9, 9]);
+    expect(Array.from(future.x)).toEqual([2, 2, 2.5, 3, 3.5, 4, 4.5, 5]);
+    expect(Array.from(future.y)).toEqual([9, 16, 25, 36, 49, 64, 81, 81]);
     expect(past.stepped && future.stepped).toBe(true);
-    const long = inputTraces(Float64Array.from({length: 4000}, (_, i) => i), new Float32Array(4000).map((_, i) => Math.sin(i)), 1999);
+    expect(inputTraces(u, h, 9).future.x).toEqual([]);
+    const long = inputTraces(new Float32Array(4000).map((_, i) => Math.sin(i)), 1, 1999);
     expect(long.past.stepped).toBe(false);
     expect(long.past.x.length + long.future.x.length).toBeLessThanOrEqual(2 * 602);
-    expect(long.past.x[long.past.x.length - 1]).toBeLessThanOrEqual(1999);
-    expect(long.future.x[0]).toBeGreaterThanOrEqual(1999);
+    expect(long.past.x[long.past.x.length - 1]).toBeLessThanOrEqual(1999.5);
+    expect(long.future.x[0]).toBeGreaterThanOrEqual(1999.5);
     expect(MAX_STEPPED).toBeGreaterThan(600);
   });
 });
