@@ -130,7 +130,9 @@ export function Heatmap(matrix: MatrixInput, options: HeatmapOptions): ChartSVG 
   } else {
     const canvas = document.createElement("canvas");
     canvas.width = cols; canvas.height = rows;
-    const ctx = canvas.getContext("2d")!;
+    // A software canvas: toDataURL of a GPU-backed one reads the pixels back from the GPU
+    // process synchronously (measured: most of an N move on /hippo, ~100 ms under SwiftShader).
+    const ctx = canvas.getContext("2d", {willReadFrequently: true})!;
     const img = ctx.createImageData(cols, rows);
     for (let k = 0; k < rows * cols; k++) {
       const v = values[k];
