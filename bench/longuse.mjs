@@ -1,22 +1,25 @@
-// Long use: 500 seeded control moves per page and backend in headless Chromium against the
-// built site (dist/, or SSM_OUT). Prints what the page holds after its first redraw and after
-// the moves (after a forced GC): tf.memory() numTensors, numBytes and the GPU bytes the
-// backend reports (in use / allocated, i.e. its buffer or texture pool), the JS heap, DOM
-// nodes and listeners, and any console error. Numbers, never assertions.
-//   node bench/longuse.mjs [--page=hippo] [--moves=500] [--backends=cpu,webgl,webgpu] [--json=out.json]
-import {writeFileSync} from "node:fs";
-import {launch, serve} from "../test/browser/harness.mjs";
-import {makeMoves, randomMoves, settle, snapshot} from "../test/browser/longuse.mjs";
+// Long use: N slider moves on each page and backend, in headless Chromium against dist/.
+// Prints, per page and backend: tensors alive before/after (tf.memory().numTensors), the
+// backend's bytes (numBytes; numBytesInGPU and numBytesInGPUAllocated where the backend
+// reports them, i.e. its buffer or texture pool), JS heap, DOM nodes and listeners (after a
+// forced garbage collection), console errors and tfjs's synchronous-read warning.
+//   node bench/longuse.mjs [--moves 500] [--pages /continuous,/views] [--backends cpu,webgl,webgpu]
+// Pages listed in SPECS get seeded moves over their own controls (selects included), each
+// move waiting until the page is quiet, and "after" waits for the page's deferred work; other
+// pages cycle through every range slider, a seeded random position one frame apart.
+import {openPage, serve, launch} from "../tools/browser/harness.mjs";
+import {makeMoves, randomMoves, settle, snapshot} from "../tools/browser/longuse.mjs";
+import {walk} from "../src/walk.js";
+import {existsSync} from "node:fs";
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
-const MOVES = Number(args.moves ?? 500);
-const BACKENDS = (args.backends ?? "cpu,webgl,webgpu").split(",");
+const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const MOVES = Number(arg("moves", 500));
+const PAGES = arg("pages", walk.map((s) => s.path).filter((p) => existsSync(`src${p}.md`)).join(",")).split(",");
+const BACKENDS = arg("backends", "cpu,webgl,webgpu").split(",");
 
-/** Per page: its path, what to wait for, and the controls the moves are drawn from. */
-export const PAGES = {
-  hippo: {
-    path: "/hippo",
-    ready: ".ssm-figure .ssm-figure-chart svg .ssm-series",
+/** Pages with their own moves: controls ({min, max, step} of a range input, or {options}) and deferred work. */
+export const SPECS = {
+  "/hippo": {
     controls: {
       tc: {min: 0.01, max: 1, step: 0.001},
       N: {min: 1, max: 64, step: 1},
@@ -33,54 +36,63 @@ export const PAGES = {
   }
 };
 
+/** The snapshot with the field names of the first version of this script too (tensors, bytes, gpu, gpuAllocated, heap). */
+const named = (s) => ({...s, tensors: s.numTensors, bytes: s.numBytes, gpu: s.numBytesInGPU, gpuAllocated: s.numBytesInGPUAllocated, heap: s.jsHeap});
+
 async function settled(page, spec) {
   await settle(page);
-  if (spec.done) await page.waitForFunction(spec.done, null, {timeout: 120_000}).catch(() => console.error("    (the page's deferred work did not finish in 120 s)"));
+  if (spec?.done) await page.waitForFunction(spec.done, null, {timeout: 120_000}).catch(() => console.error("  (the page's deferred work did not finish in 120 s)"));
 }
 
-const MB = (b) => (b == null ? "—" : (b / 2 ** 20).toFixed(2));
-const pages = args.page ? [args.page] : Object.keys(PAGES);
+/** Every range slider in turn, each to a seeded random position, one frame apart. */
+function cycleSliders(page, moves) {
+  return page.evaluate(async (moves) => {
+    let s = 12345;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const sliders = [...document.querySelectorAll(".ssm-control input[type=range]")];
+    for (let i = 0; i < moves && sliders.length; i++) {
+      const el = sliders[i % sliders.length], lo = Number(el.min), hi = Number(el.max);
+      el.value = String(lo + (hi - lo) * rand());
+      el.dispatchEvent(new Event("input", {bubbles: true}));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+  }, moves);
+}
+
 const server = await serve(process.env.SSM_OUT ?? "dist");
 const browser = await launch();
-const report = {moves: MOVES, chromium: browser.version(), runs: []};
-try {
-  for (const name of pages) {
-    const spec = PAGES[name];
-    for (const backend of BACKENDS) {
-      const context = await browser.newContext({viewport: {width: 1280, height: 900}});
-      const page = await context.newPage();
-      const errors = [];
-      page.on("console", (m) => { if (m.type() === "error" || /synchronously reading/.test(m.text())) errors.push(m.text()); });
-      page.on("pageerror", (e) => errors.push(String(e)));
-      await page.goto(`${server.origin}${spec.path}?backend=${backend}`);
-      await page.waitForSelector(spec.ready, {timeout: 120_000});
+const rows = [];
+for (const path of PAGES) {
+  const spec = SPECS[path];
+  for (const backend of BACKENDS) {
+    const {page, context, errors} = await openPage(browser, server.origin, `${path}?backend=${backend}`);
+    page.on("console", (m) => { if (/synchronously reading/.test(m.text())) errors.push(m.text()); });
+    try {
+      await page.waitForSelector(".ssm-figure", {timeout: 90_000});
+      const used = await page.$eval(".ssm-backend-badge", (b) => b.dataset.backend);
+      await page.waitForTimeout(2000);
       await settled(page, spec);
-      const before = await snapshot(page);
-      const moves = randomMoves(spec.controls, MOVES, 2026), run = {moves: 0, ms: 0, slowest: 0};
-      for (let i = 0; i < moves.length; i += 50) { // in batches, with progress
-        const r = await makeMoves(page, moves.slice(i, i + 50));
-        run.moves += r.moves; run.ms += r.ms; run.slowest = Math.max(run.slowest, r.slowest);
-        console.error(`    ${name} ${backend}: ${run.moves} moves, ${(run.ms / 1000).toFixed(0)} s`);
+      const before = named(await snapshot(page));
+      const t0 = Date.now();
+      if (spec) {
+        const moves = randomMoves(spec.controls, MOVES, 2026);
+        for (let i = 0; i < moves.length; i += 50) await makeMoves(page, moves.slice(i, i + 50)); // in batches
+      } else {
+        await cycleSliders(page, MOVES);
       }
+      await page.waitForTimeout(3000);
       await settled(page, spec);
-      const after = await snapshot(page);
-      report.runs.push({page: name, backend, before, after, run, errors});
-      console.error(`  ${name} ${backend} (${before.backend}): ${run.moves} moves in ${(run.ms / 1000).toFixed(0)} s, slowest ${run.slowest.toFixed(0)} ms`);
+      const after = named(await snapshot(page));
+      rows.push({path, backend: used, moves: MOVES, seconds: (Date.now() - t0) / 1000, before, after, errors: errors.slice(0, 3)});
+      const mb = (x) => (x == null ? "—" : (x / 1e6).toFixed(1));
+      console.log(`${path.padEnd(18)} ${used.padEnd(7)} tensors ${before.numTensors}→${after.numTensors}  bytes ${mb(before.numBytes)}→${mb(after.numBytes)} MB  ` +
+        `GPU ${mb(before.numBytesInGPUAllocated ?? before.numBytesInGPU)}→${mb(after.numBytesInGPUAllocated ?? after.numBytesInGPU)} MB  heap ${mb(before.jsHeap)}→${mb(after.jsHeap)} MB  ` +
+        `nodes ${before.nodes}→${after.nodes}  listeners ${before.listeners}→${after.listeners}  errors ${errors.length}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    } finally {
       await context.close();
     }
   }
-} finally {
-  await browser.close();
-  await server.close();
 }
-
-console.log(`\nLong use: ${MOVES} seeded moves per page (before = after the first redraw, after = after the moves; MB after a forced GC)`);
-const head = ["page", "backend", "tensors", "numBytes MB", "GPU in use MB", "GPU allocated MB", "JS heap MB", "DOM nodes", "listeners", "slowest ms", "errors"];
-console.log(head.join(" | "));
-for (const r of report.runs) {
-  const pair = (f) => `${f(r.before)} → ${f(r.after)}`;
-  console.log([r.page, r.before.backend ?? r.backend, pair((s) => s.numTensors), pair((s) => MB(s.numBytes)), pair((s) => MB(s.numBytesInGPU)),
-    pair((s) => MB(s.numBytesInGPUAllocated)), pair((s) => MB(s.jsHeap)), pair((s) => s.nodes), pair((s) => s.listeners),
-    r.run.slowest.toFixed(0), r.errors.length ? `${r.errors.length}: ${r.errors[0].slice(0, 100)}` : "0"].join(" | "));
-}
-if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2));
+await browser.close();
+await server.close();
+process.stdout.write(JSON.stringify(rows) + "\n");

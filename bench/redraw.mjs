@@ -8,7 +8,8 @@
 // A page is listed in PAGES with its path and the moves to make (values in the order a drag
 // would visit them). The viewport is tall so that every figure is visible (and redraws).
 import {writeFileSync} from "node:fs";
-import {launch, serve} from "../test/browser/harness.mjs";
+import {launch, serve} from "../tools/browser/harness.mjs";
+import {percentiles} from "../tools/browser/slider.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
 const MOVES = Number(args.moves ?? 20);
@@ -66,12 +67,7 @@ async function measureMove({key, value}) {
   return last;
 }
 
-const pct = (xs, p) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
-const fmt = (v) => (v == null ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const fmt = (v) => (v == null || !Number.isFinite(v) ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 const pages = args.page ? [args.page] : Object.keys(PAGES);
 const server = await serve(process.env.SSM_OUT ?? "dist");
@@ -98,7 +94,8 @@ try {
         }
       }
       for (const [target, xs] of Object.entries(perTarget).sort()) {
-        rows.push({control, target, n: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs)});
+        const {p50, p95} = percentiles(xs);
+        rows.push({control, target, n: xs.length, p50, p95, max: Math.max(...xs)});
       }
       console.error(`  ${name} ${control}: ${values.length} moves`);
     }

@@ -13,4 +13,5 @@ export {ComplexPlane, type ComplexPoints} from "./charts/ComplexPlane.js";
 export {Heatmap} from "./charts/Heatmap.js";
 export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
+export {SpectrumPanel} from "./charts/SpectrumPanel.js";
 export {PALETTE} from "./charts/common.js";

@@ -8,8 +8,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {readFile} from "node:fs/promises";
-import {openPage, useSite} from "./harness.mjs";
-import {makeMoves, randomMoves, settle, snapshot} from "./longuse.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {makeMoves, randomMoves, settle, snapshot} from "../../tools/browser/longuse.mjs";
 
 const site = useSite();
 
