@@ -358,7 +358,7 @@ export class HippoLesson {
   readonly eig = new LruCache<{re: number[]; im: number[]}>(400);
   readonly spread = new LruCache<number>(400);
   readonly sweeps = new LruCache<Sweep>(12);
-  readonly checks = new LruCache<Promise<ScanCheck | null>>(24);
+  readonly checks = new LruCache<Promise<ScanCheck | {error: string} | null>>(24);
 
   /** Every state for the current controls (the float64 loop), cached by what it depends on. */
   statesFor(p: HippoParams, series: Series): HippoStates {
@@ -396,9 +396,9 @@ export class HippoLesson {
     });
   }
 
-  /** The tensor check of `v` (cached: one run per state). */
-  check(v: HippoStates): Promise<ScanCheck | null> {
-    return this.checks.get(`${v.key}|${tf.getBackend()}`, () => scanCheck(v));
+  /** The tensor check of `v` (cached: one run per state); a failure is returned as its message, never thrown. */
+  check(v: HippoStates): Promise<ScanCheck | {error: string} | null> {
+    return this.checks.get(`${v.key}|${tf.getBackend()}`, () => scanCheck(v).catch((e: unknown) => ({error: e instanceof Error ? e.message : String(e)})));
   }
 
   /**

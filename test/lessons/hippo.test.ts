@@ -200,12 +200,14 @@ describe("the tensor path, checked against the float64 loop", () => {
     expect([1, 2, 3, 5, 16, 17, 64].map((n) => bucket(n))).toEqual([8, 8, 8, 8, 16, 32, 64]);
     expect([1, 17, 64, 65].map((n) => bucket(n, true))).toEqual([64, 64, 64, 128]);
   });
-  it("the lesson caches one check per state", async () => {
+  it("the lesson caches one check per state and returns a failure as its message", async () => {
     const lesson = new HippoLesson();
     const v = lesson.statesFor(base, series);
     const a = lesson.check(v), b = lesson.check(lesson.statesFor(base, series));
     expect(a).toBe(b);
-    expect((await a)!.relErr).toBeLessThan(1e-4);
+    expect(((await a) as {relErr: number}).relErr).toBeLessThan(1e-4);
+    const broken = {...v, key: "broken", h: -1}; // discretize refuses a negative step
+    expect(await lesson.check(broken)).toEqual({error: expect.stringMatching(/discretize: delta must be/)});
   });
 });
 
