@@ -39,7 +39,7 @@ export function ModelCardHead(m: CardModel, tags: CardTags = []): HTMLElement {
   }
   const eq = root.appendChild(document.createElement("div"));
   eq.className = "ssm-tex ssm-tex-block family-card-equation";
-  const {html, error} = texToString(m.equation, {displayMode: true});
+  const {html, error} = texToString(m.equation.includes("\\\\") ? `\\begin{gathered}${m.equation}\\end{gathered}` : m.equation, {displayMode: true});
   eq.innerHTML = html;
   if (error) { eq.classList.add("ssm-tex-error"); eq.title = error; }
   const novelty = root.appendChild(document.createElement("p"));

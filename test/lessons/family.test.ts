@@ -7,6 +7,7 @@ import {execFileSync} from "node:child_process";
 import {beforeAll, describe, expect, it} from "vitest";
 import * as F from "../../src/lessons/family.js";
 import {familyLayout} from "../../src/components/charts/FamilyMap.js";
+import {texToString} from "../../src/components/tex.js";
 
 const SEED_IDS = ["hippo", "s4", "dss", "s4d", "s5", "gss", "h3", "mega", "s4pp", "rwkv", "retnet", "mamba", "mamba2", "jamba", "timemachine", "vmamba"];
 
@@ -46,6 +47,13 @@ describe("family catalogue", () => {
       expect(m.year).toBeGreaterThanOrEqual(2020);
     }
     expect(F.lineageEdges()).toContainEqual({from: "mamba", to: "mamba2"});
+  });
+
+  it("every model's state equation typesets without a KaTeX error (as the card wraps it)", () => {
+    for (const m of F.MODELS) {
+      const src = m.equation.includes("\\\\") ? `\\begin{gathered}${m.equation}\\end{gathered}` : m.equation;
+      expect(texToString(src, {displayMode: true}).error, m.id).toBeUndefined();
+    }
   });
 
   it("familyTable() has one row per model with every column the page shows, no empty cell", () => {
