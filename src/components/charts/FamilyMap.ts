@@ -52,7 +52,21 @@ export function familyLayout(nodes: readonly FamilyMapNode[], columns: readonly 
 }
 
 /** The grid's geometry for a width (screen sizes; talk style only thickens lines and text up to 15 px). */
-function geometry(nodes: readonly FamilyMapNode[], width: number, columns: readonly {id: string; label: string}[], rows: readonly {id: string; label: string}[]) {
+/** Where the legend's swatches go (rows wrap at the width); the head text comes first. */
+function legendLayout(width: number, x0: number, fontSize: number, categories: readonly {label: string}[], head = "colour: how it is trained —"): {rows: number; items: {x: number; row: number}[]; headWidth: number} {
+  const size = fontSize * 0.95, headWidth = textWidth(head, size) + 8;
+  let x = x0 + headWidth, row = 0;
+  const items = categories.map((c) => {
+    const w = 16 + textWidth(c.label, size) + 14;
+    if (x + w > width) { row++; x = x0; }
+    const item = {x, row};
+    x += w;
+    return item;
+  });
+  return {rows: row + 1, items, headWidth};
+}
+
+function geometry(nodes: readonly FamilyMapNode[], width: number, columns: readonly {id: string; label: string}[], rows: readonly {id: string; label: string}[], computes: readonly {label: string}[]) {
   const s = theme(false);
   const narrow = width < 640;
   const layout = familyLayout(nodes, columns, rows);
@@ -68,7 +82,7 @@ function geometry(nodes: readonly FamilyMapNode[], width: number, columns: reado
   const nodeH = s.fontSize * 2.3, gap = s.fontSize * 0.55, pad = s.fontSize * 0.6;
   const labelW = narrow ? Math.min(92, width * 0.24) : s.labelSize * 2.2;
   const headH = s.labelSize * (narrow ? 3.2 : 2.6);
-  const legendH = s.labelSize * 2.4 * (narrow ? 2 : 1) + s.fontSize;
+  const legendH = legendLayout(width, labelW, s.fontSize, computes).rows * s.labelSize * 1.5 + s.fontSize * 2.4;
   const colW = (width - labelW - 4) / across.length;
   const rowH = rowSlots.map((n) => n * (nodeH + gap) - gap + 2 * pad);
   const height = Math.ceil(headH + rowH.reduce((a, b) => a + b, 0) + legendH + 6);
@@ -76,15 +90,18 @@ function geometry(nodes: readonly FamilyMapNode[], width: number, columns: reado
 }
 
 /** The height FamilyMap draws at for this width (pass it to Figure). */
-export function familyMapHeight(nodes: readonly FamilyMapNode[], {width, columns, rows}: {width: number; columns: readonly {id: string; label: string}[]; rows: readonly {id: string; label: string}[]}): number {
-  return geometry(nodes, width, columns, rows).height;
+export function familyMapHeight(nodes: readonly FamilyMapNode[], {width, columns, rows, computes, discretizations}: {width: number; columns: readonly {id: string; label: string}[];
+  rows: readonly {id: string; label: string}[]; computes: readonly {label: string}[]; discretizations: readonly {label: string}[]}): number {
+  // room for the longer of the two legends, so the height does not depend on the colouring
+  return Math.max(geometry(nodes, width, columns, rows, computes).height, geometry(nodes, width, columns, rows, discretizations).height);
 }
 
 export function FamilyMap(nodes: readonly FamilyMapNode[], options: FamilyMapOptions): ChartSVG {
   const {width, talk = false, columns, rows, colorBy = "compute", computes, discretizations, selected = null, onSelect, hrefPrefix = "#card-"} = options;
   const t0 = theme(talk);
   const t = {...t0, fontSize: Math.min(15, t0.fontSize), labelSize: Math.min(16, t0.labelSize)};
-  const {narrow, across, down, cellOf, nodeH, gap, pad, labelW, headH, legendH, colW, rowH, height} = geometry(nodes, width, columns, rows);
+  const {narrow, across, down, cellOf, nodeH, gap, pad, labelW, headH, colW, rowH} = geometry(nodes, width, columns, rows, colorBy === "compute" ? computes : discretizations);
+  const height = familyMapHeight(nodes, {width, columns, rows, computes, discretizations});
   const svg = createSVG(width, height, t, "family-map");
   svg.setAttribute("aria-label", "Map of the state space model family: structure of A across, fixed or selective Ā down; arrows show lineage. Each model links to its card.");
   const y0 = rowH.map((_, d) => headH + rowH.slice(0, d).reduce((a, b) => a + b, 0));
@@ -171,22 +188,20 @@ export function FamilyMap(nodes: readonly FamilyMapNode[], options: FamilyMapOpt
   }
 
   // Legend: the colours, and what the small tag on each box means.
-  const ly = height - legendH + t.fontSize * 0.4;
+  const gridBottom = headH + rowH.reduce((p, q) => p + q, 0);
+  const ly = gridBottom + t.fontSize * 0.9;
   const lg = el("g", {class: "ssm-legend", "font-size": t.fontSize * 0.95, fill: t.text}, svg);
-  let lx = labelW, row = 0;
   const head = colorBy === "compute" ? "colour: how it is trained —" : "colour: discretization —";
-  text(lg, head, {x: lx, y: ly + t.fontSize * 0.6, "dominant-baseline": "central", fill: t.mutedText});
-  lx += textWidth(head, t.fontSize * 0.95) + 8;
+  const lay = legendLayout(width, labelW, theme(false).fontSize, categories, head);
+  const rowStep = theme(false).labelSize * 1.5;
+  text(lg, head, {x: labelW, y: ly + t.fontSize * 0.6, "dominant-baseline": "central", fill: t.mutedText});
   categories.forEach((c, i) => {
-    const w = 16 + textWidth(c.label, t.fontSize * 0.95) + 14;
-    if (lx + w > width) { row++; lx = labelW; }
-    const yy = ly + row * t.labelSize * 1.5;
-    el("rect", {x: lx, y: yy, width: 12, height: t.fontSize * 1.1, rx: 2, fill: PALETTE[i % PALETTE.length], "fill-opacity": 0.6}, lg);
-    text(lg, c.label, {x: lx + 16, y: yy + t.fontSize * 0.6, "dominant-baseline": "central"});
-    lx += w;
+    const {x, row} = lay.items[i], yy = ly + row * rowStep;
+    el("rect", {x, y: yy, width: 12, height: t.fontSize * 1.1, rx: 2, fill: PALETTE[i % PALETTE.length], "fill-opacity": 0.6}, lg);
+    text(lg, c.label, {x: x + 16, y: yy + t.fontSize * 0.6, "dominant-baseline": "central"});
   });
   const note = colorBy === "compute" ? "small tag: discretization; arrows: builds on" : "small tag: how it is trained; arrows: builds on";
-  text(lg, note, {x: width - 4, y: height - 4, "text-anchor": "end", "font-size": t.fontSize * 0.85, fill: t.mutedText});
+  text(lg, note, {x: width - 4, y: ly + lay.rows * rowStep + t.fontSize * 0.7, "text-anchor": "end", "font-size": t.fontSize * 0.85, fill: t.mutedText});
   return svg;
 }
 
