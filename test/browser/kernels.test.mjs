@@ -22,9 +22,10 @@ const TOLERANCE = {
   webgpu: {atol: 1e-4, rtol: 1e-3}
 };
 
-/** Documented gaps (TOOLCHAIN.md): [check name, error text, reason]. Reported as skips. */
+/** Documented gaps (docs/toolchain.md): [check name, error text, reason]. Reported as skips. */
 const KNOWN_UNSUPPORTED = {
-  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]]
+  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]],
+  webgl: [[/^(ssdFused|linearAttentionHeads fused) /, /runs on webgpu, cpu, wasm/, "ssdFused has no webgl path (its loop would need a synchronous readback)"]]
 };
 
 /** KERNEL_CHECKS_REJECT=webgpu,… treats those backends as failing the self-check. */

@@ -10,7 +10,7 @@ import {chromium} from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 // Flags with which webgl, webgpu (SwiftShader/Vulkan), wasm and cpu all run headless
-// (../shared/TOOLCHAIN.md). The background-networking flags keep Chromium from calling out.
+// (docs/toolchain.md). The background-networking flags keep Chromium from calling out.
 export const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
