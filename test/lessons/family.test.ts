@@ -203,22 +203,20 @@ describe("family miniatures (attention-like and selective)", () => {
     expect(new Set(Array.from(lti.gate).map((g) => g.toFixed(12))).size).toBe(1);
   });
 
-  it("mamba2Miniature: selectiveScan with a scalar A = SSD recurrence = quadratic form", async () => {
-    const m = await noLeak(() => F.mamba2Miniature({decay: 0.5, selectivity: 1, L: 32}));
-    expect(m.scan.length).toBe(32 * 2);
-    expect(m.diffScan).toBeLessThan(1e-5 * Math.max(1, m.maxY));
-    expect(m.diffQuadratic).toBeLessThan(1e-10 * Math.max(1, m.maxY));
-    expect(m.M.length).toBe(32 * 32);
-    expect(m.M[1]).toBe(0);
+  it("mamba2Miniature: chunked SSD = its recurrence = its quadratic form = selectiveScan with a scalar A, for any chunk", async () => {
+    for (const chunk of [1, 7, 48]) {
+      const m = await noLeak(() => F.mamba2Miniature({decay: 0.5, selectivity: 1, chunk, L: 32}));
+      expect(m.chunked.length).toBe(32 * 2);
+      const tol = 1e-5 * Math.max(1, m.maxY);
+      expect(m.diffRecurrent).toBeLessThan(tol);
+      expect(m.diffQuadratic).toBeLessThan(tol);
+      expect(m.diffScan).toBeLessThan(tol);
+      expect(m.chunks).toBe(Math.ceil(32 / Math.min(chunk, 32)));
+    }
+    const m = await F.mamba2Miniature({decay: 0.5, selectivity: 0, L: 16});
+    expect(m.M.length).toBe(16 * 16);
+    expect(Math.abs(m.M[1])).toBe(0); // causal: nothing above the diagonal
     expect(Array.from(m.a).every((a) => a <= 0)).toBe(true);
-  });
-
-  it("ssdRecurrentJS and ssdQuadraticJS agree on a hand-sized example", () => {
-    const x = [[1, 0], [0, 2], [1, 1]], a = [-0.1, -0.5, 0], B = [[1], [2], [0.5]], C = [[1], [1], [2]];
-    const rec = F.ssdRecurrentJS(x, a, B, C), quad = F.ssdQuadraticJS(x, a, B, C).y;
-    // t = 0: S = [1, 0]·1 → y = [1, 0]
-    expect(Array.from(rec[0])).toEqual([1, 0]);
-    for (let t = 0; t < 3; t++) for (let p = 0; p < 2; p++) expect(quad[t][p]).toBeCloseTo(rec[t][p], 12);
   });
 });
 
@@ -332,6 +330,9 @@ describe("TimeMachine on the real series", () => {
     expect(W[0]).toBeCloseTo(3, 1);
     expect(W[1]).toBeCloseTo(-2, 1);
     expect(W[2]).toBeCloseTo(0.5, 1);
+    // equal weights change nothing (λ is relative to the diagonal)
+    const W2 = F.ridgeFit(Fm, Array.from({length: rows}, (_, i) => i), dim, Y, T, new Array(rows).fill(3));
+    for (let i = 0; i < 3; i++) expect(W2[i]).toBeCloseTo(W[i], 10);
   });
 });
 

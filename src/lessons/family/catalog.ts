@@ -191,7 +191,7 @@ export const MODELS: readonly FamilyModel[] = [
     train: "O(L N P) in chunks of matmuls", infer: "O(N P) per step per head", state: "h·P·N", parents: ["mamba", "retnet"],
     equation: String.raw`S_t = e^{a_t} S_{t-1} + x_t B_t^{\top},\; y_t = S_t C_t \\ \Longleftrightarrow\; y = (\mathcal L \circ C B^{\top})\,x,\;\; \mathcal L_{ts} = e^{a_{s+1}+\dots+a_t}`,
     novelty: "Restricting A to a scalar per head makes the selective SSM equal to a masked linear attention (state space duality), so most of its work becomes matrix multiplications on tensor cores in a chunked algorithm. Heads and a much larger state (N of 64 and more, against Mamba's 16) came with it.",
-    miniature: "SSD in three forms: the site's selectiveScan with a scalar A, a plain-JS recurrence and the quadratic form, max differences printed"
+    miniature: "SSD in four forms, all the site's kernels: chunked (ssd), recurrent, quadratic, and selectiveScan with a scalar A; the chunk length moves"
   },
   {
     id: "jamba", name: "Jamba", year: 2024, authors: "Lieber, Lenz, Bata, Cohen, Osin, Dalmedigos, Safahi, Meirom, Belinkov, Shalev-Shwartz et al.", venue: "arXiv 2024 (ICLR 2025 as Jamba-1.5)",
@@ -209,7 +209,7 @@ export const MODELS: readonly FamilyModel[] = [
     train: "O(L n₁) embedding + O(n₁ d N) scans", infer: "one pass per forecast", state: "d·N per Mamba", parents: ["mamba"],
     equation: String.raw`z = W_1\,\mathrm{RevIN}(u_{1:L}),\; z' = W_2 z, \\ \hat u_{L+1:L+T} = \mathrm{RevIN}^{-1}\!\big(W_4\,[\,W_3(\mathrm{M}_1 z' + \mathrm{M}_2 z') ,\; \mathrm{M}_3 z + \mathrm{M}_4 z\,]\big)`,
     novelty: "Four Mamba blocks at two embedding resolutions (n₁ and n₂ tokens) forecast a multivariate series, either mixing the channels or treating each on its own. Linear in the look-back length, it reported better accuracy than Transformer and linear forecasters on the standard long-horizon benchmarks.",
-    miniature: "TimeMachine's data flow on Seattle's daily weather (4 channels), Mamba blocks reduced to random S6 scans; only the last linear map is fitted, in closed form"
+    miniature: "TimeMachine's data flow on Seattle's daily weather (4 channels) with the site's mambaBlock at random initialisation; only the last linear map is fitted, in closed form"
   },
   {
     id: "vmamba", name: "VMamba", year: 2024, authors: "Liu, Tian, Zhao, Yu, Xie, Wang, Ye, Jiao & Liu", venue: "NeurIPS 2024",

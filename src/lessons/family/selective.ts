@@ -1,7 +1,7 @@
 // The miniatures of page 7's selective members (Ā depends on the input): Mamba (Theorem 1, a
-// gated RNN), Mamba-2's state space duality in three forms. TimeMachine is in timemachine.ts.
+// gated RNN), Mamba-2's state space duality in its forms. TimeMachine is in timemachine.ts.
 import * as tf from "@tensorflow/tfjs";
-import {gaussian, mulberry32, selectiveScan} from "../../kernels/index.js";
+import {gaussian, mulberry32, selectiveScan, ssd, ssdMatrix, ssdQuadratic, ssdRecurrent} from "../../kernels/index.js";
 import {maxAbs, maxAbsDiff, range, readAll, smoothSignal, softplus} from "./common.js";
 
 // ------------------------------------------------------------------------------ Mamba
@@ -71,66 +71,29 @@ export interface Mamba2Mini {
   t: Float64Array;
   /** a_t = Δ_t·A ≤ 0 */
   a: Float64Array;
-  /** output channel 1 by each form */
-  y0: Float64Array;
+  /** the outputs (L, P) row-major by each form: the chunked SSD, its recurrence, its quadratic form, the selective scan */
+  chunked: Float32Array;
+  recurrent: Float32Array;
+  quadratic: Float32Array;
   scan: Float32Array;
-  recurrent: Float64Array;
-  quadratic: Float64Array;
-  diffScan: number;
+  /** output channel 1 of the chunked form */
+  y0: Float64Array;
+  diffRecurrent: number;
   diffQuadratic: number;
+  diffScan: number;
   maxY: number;
-  /** M = 𝓛 ∘ C Bᵀ (L, L) row-major: the "attention matrix" of the dual form */
-  M: Float64Array;
-  L: number; P: number; N: number;
+  /** M = 𝓛 ∘ C Bᵀ (L, L) row-major: the "attention matrix" of the dual form (the site's ssdMatrix) */
+  M: Float32Array;
+  L: number; P: number; N: number; chunk: number; chunks: number;
 }
 
 /**
- * SSD plain recurrence (the form of Mamba-2's ssd_minimal_discrete, step by step in float64):
- * S_t = e^{a_t} S_{t−1} + x_t B_tᵀ (S: P×N), y_t = S_t C_t. x (L, P), a (L), B, C (L, N).
- * A plain-JS stand-in until the site's `ssd` kernel lands; labelled as such on the page.
+ * Mamba-2's SSD on one head (P = 2 channels, N = 4): Δ_t = softplus(−1 + s·3·(w·u_t)), a_t = Δ_t A
+ * with the scalar A = −decay, x_t = Δ_t u_t, B_t = W_B u_t, C_t = W_C u_t (seeded). Four forms, all
+ * the site's kernels: ssd (chunks of `chunk` steps), ssdRecurrent, ssdQuadratic, and selectiveScan
+ * with every entry of A equal (a scalar A is Mamba-2's restriction of Mamba); and M = ssdMatrix.
  */
-export function ssdRecurrentJS(x: ArrayLike<number>[], a: ArrayLike<number>, B: ArrayLike<number>[], C: ArrayLike<number>[]): Float64Array[] {
-  const L = x.length, P = x[0].length, N = B[0].length;
-  const S = new Float64Array(P * N), y: Float64Array[] = [];
-  for (let t = 0; t < L; t++) {
-    const e = Math.exp(a[t]), yt = new Float64Array(P);
-    for (let p = 0; p < P; p++) for (let n = 0; n < N; n++) {
-      const i = p * N + n;
-      S[i] = e * S[i] + x[t][p] * B[t][n];
-      yt[p] += S[i] * C[t][n];
-    }
-    y.push(yt);
-  }
-  return y;
-}
-
-/** The dual (quadratic) form: M_ts = e^{a_{s+1}+…+a_t} (C_t · B_s) for s ≤ t, y = M x. Returns M and y. */
-export function ssdQuadraticJS(x: ArrayLike<number>[], a: ArrayLike<number>, B: ArrayLike<number>[], C: ArrayLike<number>[]): {M: Float64Array; y: Float64Array[]} {
-  const L = x.length, P = x[0].length, N = B[0].length;
-  const cum = new Float64Array(L + 1);
-  for (let t = 0; t < L; t++) cum[t + 1] = cum[t] + a[t];
-  const M = new Float64Array(L * L), y: Float64Array[] = [];
-  for (let t = 0; t < L; t++) {
-    const yt = new Float64Array(P);
-    for (let s = 0; s <= t; s++) {
-      let cb = 0;
-      for (let n = 0; n < N; n++) cb += C[t][n] * B[s][n];
-      const m = Math.exp(cum[t + 1] - cum[s + 1]) * cb;
-      M[t * L + s] = m;
-      for (let p = 0; p < P; p++) yt[p] += m * x[s][p];
-    }
-    y.push(yt);
-  }
-  return {M, y};
-}
-
-/**
- * Mamba-2's SSD on one head (P = 2 channels, N = 4): Δ_t = softplus(z₀ + s·(w·u_t)), a_t = −Δ_t·A
- * with the scalar A = `decay`, x_t = Δ_t u_t, B_t = W_B u_t, C_t = W_C u_t (seeded). Three forms:
- * the site's selectiveScan with every entry of A equal (a scalar A is Mamba-2's restriction),
- * the plain recurrence, and the quadratic dual form.
- */
-export async function mamba2Miniature({decay, selectivity, L = 48, P = 2, N = 4, seed = 14}: {decay: number; selectivity: number; L?: number; P?: number; N?: number; seed?: number}): Promise<Mamba2Mini> {
+export async function mamba2Miniature({decay, selectivity, chunk = 8, L = 48, P = 2, N = 4, seed = 14}: {decay: number; selectivity: number; chunk?: number; L?: number; P?: number; N?: number; seed?: number}): Promise<Mamba2Mini> {
   const u = Array.from({length: P}, (_, p) => smoothSignal(L, seed + p));
   const g = gaussian(seed + 9);
   const WB = Array.from({length: N}, () => Array.from({length: P}, () => g())), WC = Array.from({length: N}, () => Array.from({length: P}, () => g()));
@@ -140,13 +103,21 @@ export async function mamba2Miniature({decay, selectivity, L = 48, P = 2, N = 4,
   const a = Float64Array.from(delta, (d) => -d * decay);
   const Bt = ut.map((v) => WB.map((row) => row.reduce((s, w, p) => s + w * v[p], 0)));
   const Ct = ut.map((v) => WC.map((row) => row.reduce((s, w, p) => s + w * v[p], 0)));
-  const x = ut.map((v, t) => v.map((e) => delta[t] * e));
-  const [scan] = await readAll([selectiveScan([ut], [ut.map((_, t) => new Array<number>(P).fill(delta[t]))],
-    Array.from({length: P}, () => new Array<number>(N).fill(-decay)), [Bt], [Ct])]);
-  const rec = ssdRecurrentJS(x, a, Bt, Ct), quad = ssdQuadraticJS(x, a, Bt, Ct);
-  const recurrent = Float64Array.from(rec.flatMap((r) => Array.from(r))), quadratic = Float64Array.from(quad.y.flatMap((r) => Array.from(r)));
+  // SSD's layout: x (1, L, 1 head, P), a (1, L, 1), B, C (1, L, 1, N)
+  const xs = Float32Array.from(ut.flatMap((v, t) => v.map((e) => delta[t] * e)));
+  const out = await readAll(tf.tidy(() => {
+    const x = tf.tensor4d(xs, [1, L, 1, P]), aa = tf.tensor3d(Float32Array.from(a), [1, L, 1]);
+    const BB = tf.tensor4d(Float32Array.from(Bt.flat()), [1, L, 1, N]), CC = tf.tensor4d(Float32Array.from(Ct.flat()), [1, L, 1, N]);
+    const forms = [ssd(x, aa, BB, CC, {chunk}), ssdRecurrent(x, aa, BB, CC), ssdQuadratic(x, aa, BB, CC)];
+    return [...forms.map((f) => f.y), ...forms.map((f) => f.finalState),
+      selectiveScan([ut], [ut.map((_, t) => new Array<number>(P).fill(delta[t]))], Array.from({length: P}, () => new Array<number>(N).fill(-decay)), [Bt], [Ct]),
+      ssdMatrix(aa, BB, CC)];
+  }));
+  const [chunked, recurrent, quadratic, , , , scan, M] = out;
+  const c = Math.min(chunk, L);
   return {
-    t: range(L), a, y0: Float64Array.from(rec, (r) => r[0]), scan, recurrent, quadratic,
-    diffScan: maxAbsDiff(scan, recurrent), diffQuadratic: maxAbsDiff(quadratic, recurrent), maxY: maxAbs(recurrent), M: quad.M, L, P, N
+    t: range(L), a, chunked, recurrent, quadratic, scan, y0: Float64Array.from({length: L}, (_, t) => chunked[t * P]),
+    diffRecurrent: maxAbsDiff(chunked, recurrent), diffQuadratic: maxAbsDiff(chunked, quadratic), diffScan: maxAbsDiff(chunked, scan),
+    maxY: maxAbs(chunked), M, L, P, N, chunk: c, chunks: Math.ceil(L / c)
   };
 }

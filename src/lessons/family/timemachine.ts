@@ -10,16 +10,17 @@
 //   x₂ = W₂ x₁                                          (n₂)   x_res2
 //   x  = M₁(x₂ as n₂ tokens of width 1) + x₂ + M₂(x₂ as 1 token of width n₂)
 //   x  = W₃ x + x₁,   ŷ = RevIN⁻¹(W₄ [x, x₄])           (T)
-// with each Mamba block M reduced to its selective scan S6 (input projection, input-dependent
-// Δ, B, C, the site's selectiveScan, output projection; no convolution and no gate) and every
-// weight random and fixed (seeded). Only the last map W₄ (2n₁ + 1 → T) is fitted, by ridge
+// with each Mamba block M the site's mambaBlock (Gu & Dao 2023's block: projections, causal
+// convolution, selective scan, gate) at Mamba's own random initialisation (mambaInit, seeded),
+// sized as the official weather script (d_conv 2, expand 1) but smaller (d_state 16, not 256;
+// n₁ = 32, not 128), and the linear maps W₁…W₃ random too. Only the last map W₄ (2n₁ + 1 → T) is fitted, by ridge
 // regression in closed form on the training windows: a random-feature ("reservoir") version of
 // the architecture, which a browser can fit in a fraction of a second. It is compared on the
 // held-out last 30 % of the days with the same fit on the RevIN-normalised window itself
 // (RevIN + linear, the RLinear baseline) and with repeating the last value.
 import * as tf from "@tensorflow/tfjs";
-import {gaussian, mulberry32, selectiveScan, solveF64} from "../../kernels/index.js";
-import {now, readAll, softplusInverse} from "./common.js";
+import {gaussian, mambaBlock, mambaConfig, mambaInit, solveF64, type MambaConfig, type MambaParams} from "../../kernels/index.js";
+import {now, readAll} from "./common.js";
 
 export interface Weather {
   dates: string[];
@@ -33,7 +34,7 @@ export interface TimeMachineOptions {
   lookback: number;
   horizon: number;
   seed?: number;
-  /** embedding sizes n₁, n₂ and the S6 sizes */
+  /** embedding sizes n₁, n₂ and the Mamba blocks' d_state and expand */
   n1?: number;
   n2?: number;
   dState?: number;
@@ -52,28 +53,15 @@ function dense(g: () => number, rows: number, cols: number): Float32Array {
   return Float32Array.from({length: rows * cols}, () => g() / Math.sqrt(rows));
 }
 
-interface S6Weights { Win: tf.Tensor2D; Wdt: tf.Tensor2D; bdt: tf.Tensor1D; WB: tf.Tensor2D; WC: tf.Tensor2D; Wout: tf.Tensor2D; A: tf.Tensor2D; dIn: number; N: number }
-
-/** Random S6 weights for tokens of width w (Mamba's Δ bias: softplus⁻¹ of Δ ~ log-uniform [0.001, 0.1]). */
-function s6Weights(g: () => number, r: () => number, w: number, expand: number, N: number): S6Weights {
-  const dIn = expand * w;
-  const bdt = Float32Array.from({length: dIn}, () => softplusInverse(Math.exp(Math.log(0.001) + r() * (Math.log(0.1) - Math.log(0.001)))));
-  return {
-    Win: tf.tensor2d(dense(g, w, dIn), [w, dIn]), Wdt: tf.tensor2d(dense(g, dIn, dIn), [dIn, dIn]), bdt: tf.tensor1d(bdt),
-    WB: tf.tensor2d(dense(g, dIn, N), [dIn, N]), WC: tf.tensor2d(dense(g, dIn, N), [dIn, N]), Wout: tf.tensor2d(dense(g, dIn, w), [dIn, w]),
-    A: tf.tensor2d(Float32Array.from({length: dIn * N}, (_, i) => -((i % N) + 1)), [dIn, N]), dIn, N
-  };
+/** One of TimeMachine's Mamba blocks, for tokens of width w, at Mamba's random initialisation. */
+function block(w: number, dState: number, expand: number, seed: number): {config: MambaConfig; params: MambaParams} {
+  const config = mambaConfig(w, {dState, dConv: 2, expand});
+  return {config, params: mambaInit(config, seed)};
 }
 
-/** S6 on u (R, l, w) → (R, l, w). Call inside tf.tidy. */
-function s6(u: tf.Tensor3D, W: S6Weights): tf.Tensor3D {
-  const [R, l, w] = u.shape;
-  const flat = (t: tf.Tensor, c: number) => tf.reshape(t, [R * l, c]) as tf.Tensor2D;
-  const x = tf.reshape(tf.matMul(flat(u, w), W.Win), [R, l, W.dIn]);
-  const B = tf.reshape(tf.matMul(flat(x, W.dIn), W.WB), [R, l, W.N]), C = tf.reshape(tf.matMul(flat(x, W.dIn), W.WC), [R, l, W.N]);
-  const dt = tf.reshape(tf.matMul(flat(x, W.dIn), W.Wdt), [R, l, W.dIn]);
-  const y = selectiveScan(x, dt, W.A, B, C, tf.onesLike(W.bdt), {deltaBias: W.bdt, deltaSoftplus: true}) as tf.Tensor3D;
-  return tf.reshape(tf.matMul(flat(y, W.dIn), W.Wout), [R, l, w]) as tf.Tensor3D;
+/** A block on u (R, l, w) → (R, l, w). Call inside tf.tidy. */
+function run(u: tf.Tensor3D, b: {config: MambaConfig; params: MambaParams}): tf.Tensor3D {
+  return mambaBlock(u, b.config, b.params).out as tf.Tensor3D;
 }
 
 /** The standardised series (train mean and std per channel), as Float64Arrays. */
@@ -108,8 +96,8 @@ export interface TimeMachineFeatures {
   trainDays: number;
 }
 
-/** Everything that does not depend on the horizon: the windows and the random-S6 features. */
-export async function timeMachineFeatures(weather: Weather, {lookback, seed = 1, n1 = 32, n2 = 16, dState = 4, expand = 2, train = 0.7, stride = 2}: Omit<TimeMachineOptions, "horizon">): Promise<TimeMachineFeatures> {
+/** Everything that does not depend on the horizon: the windows and the random-Mamba features. */
+export async function timeMachineFeatures(weather: Weather, {lookback, seed = 1, n1 = 32, n2 = 16, dState = 16, expand = 1, train = 0.7, stride = 2}: Omit<TimeMachineOptions, "horizon">): Promise<TimeMachineFeatures> {
   const t0 = now();
   const days = weather.values[0].length, M = weather.values.length, L = lookback;
   const trainDays = Math.floor(train * days);
@@ -126,34 +114,38 @@ export async function timeMachineFeatures(weather: Weather, {lookback, seed = 1,
     mu[r] = m; sigma[r] = Math.sqrt(v + EPS);
     for (let j = 0; j < L; j++) window[r * L + j] = (z[c][s + j] - m) / sigma[r];
   }
-  const g = gaussian(seed), u01 = mulberry32(seed + 1);
+  const g = gaussian(seed);
+  // mamba1 and mamba4 scan the n₂ and n₁ embedded tokens of width 1; mamba2 and mamba3 see one token of width n₂, n₁
+  const M1 = block(1, dState, expand, seed + 1), M2 = block(n2, dState, expand, seed + 2), M3 = block(n1, dState, expand, seed + 3), M4 = block(1, dState, expand, seed + 4);
   const [features] = await readAll([tf.tidy(() => {
     const W1 = tf.tensor2d(dense(g, L, n1), [L, n1]), W2 = tf.tensor2d(dense(g, n1, n2), [n1, n2]), W3 = tf.tensor2d(dense(g, n2, n1), [n2, n1]);
-    const M1 = s6Weights(g, u01, 1, expand, dState), M2 = s6Weights(g, u01, n2, 2, dState);
-    const M3 = s6Weights(g, u01, n1, 2, dState), M4 = s6Weights(g, u01, 1, expand, dState);
     const x1 = tf.matMul(tf.tensor2d(Float32Array.from(window), [R, L]), W1) as tf.Tensor2D; // (R, n1)
     const tokens = (x: tf.Tensor2D, n: number) => tf.reshape(x, [R, n, 1]) as tf.Tensor3D; // n tokens of width 1
     const one = (x: tf.Tensor2D, n: number) => tf.reshape(x, [R, 1, n]) as tf.Tensor3D; // 1 token of width n
-    const x4 = tf.add(tf.reshape(s6(tokens(x1, n1), M4), [R, n1]), tf.reshape(s6(one(x1, n1), M3), [R, n1]));
+    const x4 = tf.add(tf.reshape(run(tokens(x1, n1), M4), [R, n1]), tf.reshape(run(one(x1, n1), M3), [R, n1]));
     const x2 = tf.matMul(x1, W2) as tf.Tensor2D; // (R, n2)
-    const xs = tf.addN([tf.reshape(s6(tokens(x2, n2), M1), [R, n2]), x2, tf.reshape(s6(one(x2, n2), M2), [R, n2])]) as tf.Tensor2D;
+    const xs = tf.addN([tf.reshape(run(tokens(x2, n2), M1), [R, n2]), x2, tf.reshape(run(one(x2, n2), M2), [R, n2])]) as tf.Tensor2D;
     const x = tf.add(tf.matMul(xs, W3), x1); // (R, n1)
     return tf.concat([x, x4], 1); // (R, 2 n1)
   })]);
   return {lookback: L, starts, stride, M, window, mu, sigma, features, dim: 2 * n1, ms: now() - t0, z, trainDays};
 }
 
-/** Ridge regression W = (FᵀF + λ I)⁻¹ FᵀY with a bias column appended, λ relative to the mean diagonal. */
-export function ridgeFit(F: ArrayLike<number>, rows: number[], dim: number, Y: Float64Array, T: number): Float64Array {
+/**
+ * Ridge regression W = (FᵀΩF + λ I)⁻¹ FᵀΩY with a bias column appended, λ relative to the mean
+ * diagonal; Ω = diag(weights²) (default: all 1). F rows `rows` (dim each), Y (rows.length, T).
+ */
+export function ridgeFit(F: ArrayLike<number>, rows: number[], dim: number, Y: Float64Array, T: number, weights?: ArrayLike<number>): Float64Array {
   const n = dim + 1, G = new Float64Array(n * n), R = new Float64Array(n * T);
   const f = new Float64Array(n);
   rows.forEach((r, i) => {
-    for (let a = 0; a < dim; a++) f[a] = F[r * dim + a];
-    f[dim] = 1;
+    const w = weights ? weights[i] : 1;
+    for (let a = 0; a < dim; a++) f[a] = w * F[r * dim + a];
+    f[dim] = w;
     for (let a = 0; a < n; a++) {
       const fa = f[a];
       for (let b = 0; b < n; b++) G[a * n + b] += fa * f[b];
-      for (let h = 0; h < T; h++) R[a * T + h] += fa * Y[i * T + h];
+      for (let h = 0; h < T; h++) R[a * T + h] += fa * w * Y[i * T + h];
     }
   });
   let tr = 0;
@@ -172,7 +164,7 @@ function predict(F: ArrayLike<number>, r: number, dim: number, W: Float64Array, 
 
 export type Forecaster = "timemachine" | "linear" | "persistence";
 export const FORECASTERS: readonly {id: Forecaster; label: string}[] = [
-  {id: "timemachine", label: "TimeMachine flow (random S6 features, fitted W₄)"},
+  {id: "timemachine", label: "TimeMachine flow (random Mamba blocks, fitted W₄)"},
   {id: "linear", label: "RevIN + linear on the window (RLinear)"},
   {id: "persistence", label: "repeat the last value"}
 ];
@@ -215,8 +207,12 @@ export function timeMachineFit(weather: Weather, feats: TimeMachineFeatures, hor
     const s = Math.floor(r / M) * stride, c = r % M;
     for (let h = 0; h < T; h++) Y[i * T + h] = (z[c][s + L + h] - mu[r]) / sigma[r];
   });
-  const Wtm = ridgeFit(features, trainRows, dim, Y, T);
-  const Wlin = ridgeFit(window, trainRows, L, Y, T);
+  // Each window's error is counted in the series' units, as the official loss (on the de-normalised
+  // forecast) counts it: weights σ_r, so a nearly constant window (σ ≈ 0, e.g. a dry spell) cannot
+  // dominate the fit through its huge normalised targets.
+  const sig = trainRows.map((r) => sigma[r]);
+  const Wtm = ridgeFit(features, trainRows, dim, Y, T, sig);
+  const Wlin = ridgeFit(window, trainRows, L, Y, T, sig);
   const sums: Record<Forecaster, number[]> = {timemachine: new Array(M).fill(0), linear: new Array(M).fill(0), persistence: new Array(M).fill(0)};
   const out = new Float64Array(T);
   const forecastOf = (f: Forecaster, r: number, s: number, c: number): Float64Array => {
