@@ -50,3 +50,12 @@ export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, 
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
 export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";
+
+// ---- dplr: S4's diagonal-plus-low-rank kernel (Gu, Goel & Ré 2022) and its pieces
+export {skewEigF64} from "./linalg/eigh.js";
+export {fftF64} from "./linalg/fft64.js";
+export {
+  DPLR_MAX_N, dplrDecompose, dplrHippo, dplrLambda, dplrReconstruct, dplrCtilde, dplrWeights, dplrGenerating,
+  dplrKernelF64, dplrKernel, type Dplr, type DplrWeights, type DplrSpectrum
+} from "./lti/dplr.js";
+export {ssmKernelLoop} from "./reference/ssmKernel.js";
