@@ -9,9 +9,9 @@
 //   denseF64   ssmKernelLoop: x ← Ā x, L times, plain float64 JS              O(N²·L)
 // The one-time setup is not timed: the DPLR form (O(N³), cached per N), C̃ = C(I − Āᴸ) (S4
 // trains C̃ itself), and Ā, B̄ (discretize). Each tfjs call ends with a real readback (await
-// data()); the loop yields to the event loop between calls; a method skips the next cell
-// once its predicted time (from its last measured one and its growth exponents) passes
-// `budgetMs`; everything stops at `totalMs` or when `signal` is aborted.
+// data()); the loop yields to the event loop between calls; a method skips a cell once its
+// predicted time (predictMs: from its last measured points) passes `budgetMs`; everything
+// stops at `totalMs` or when `signal` is aborted.
 import * as tf from "@tensorflow/tfjs";
 import {
   discretize, discretizeCore, dplrCtilde, dplrHippo, dplrKernel, dplrKernelF64, mulberry32, ssmKernel, ssmKernelLoop, type Dplr
@@ -20,7 +20,7 @@ import {
 export type DplrCostKey = "dplr" | "dense" | "dplrF64" | "denseF64";
 export const DPLR_COST_KEYS: readonly DplrCostKey[] = ["dplr", "dense", "dplrF64", "denseF64"];
 
-export interface DplrCostPoint { method: DplrCostKey; label: string; N: number; L: number; ms: number; reps: number }
+export interface DplrCostPoint { method: DplrCostKey; label: string; N: number; L: number; ms: number; reps: number; firstMs: number }
 
 interface MethodDef { label: string; growthN: number; growthL: number; tfjs: boolean }
 const METHOD_DEFS: Record<DplrCostKey, MethodDef> = {
@@ -82,18 +82,36 @@ async function once(fn: () => tf.Tensor | Float64Array): Promise<number> {
 }
 
 /**
- * Best (minimum) wall time (ms) of `fn` over up to `reps` calls, each with its readback,
- * after one untimed warm-up call (shader compiles, uploads); one timed call when slow.
+ * Wall time (ms) of `fn` over up to `reps` calls, each with its readback, after one untimed
+ * warm-up call (shader compiles, uploads): the minimum by default (on a shared machine noise
+ * only ever adds time), or the median; one timed call when slow (> 150 ms).
  */
-export async function timeDplrCall(fn: () => tf.Tensor | Float64Array, reps = 3): Promise<{ms: number; reps: number}> {
-  await once(fn);
+export async function timeDplrCall(fn: () => tf.Tensor | Float64Array, reps = 3, stat: "min" | "median" = "min"): Promise<{ms: number; reps: number; firstMs: number}> {
+  const firstMs = await once(fn);
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     await pause();
     times.push(await once(fn));
     if (times[0] > 150) break;
   }
-  return {ms: Math.min(...times), reps: times.length};
+  const sorted = [...times].sort((a, b) => a - b), m = sorted.length >> 1;
+  const ms = stat === "min" ? sorted[0] : sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  return {ms, reps: times.length, firstMs};
+}
+
+/**
+ * Predicted ms of a method at (N, L) from its measured points: the last one, scaled by
+ * (N/N₁)^g (L/L₁)^growthL, where g is the local slope of the last two points at the same L
+ * (clamped to [0, growthN]), else growthN. The local slope keeps a dispatch-bound GPU
+ * method (flat in N) from being predicted to grow as its asymptotic order.
+ */
+export function predictMs(history: {N: number; L: number; ms: number}[], N: number, L: number, growthN: number, growthL: number): number {
+  const p1 = history[history.length - 1];
+  if (!p1) return 0;
+  const p0 = history[history.length - 2];
+  let g = growthN;
+  if (p0 && p0.L === p1.L && p0.N < p1.N && p0.ms > 0 && p1.ms > 0) g = Math.min(growthN, Math.max(0, Math.log(p1.ms / p0.ms) / Math.log(p1.N / p0.N)));
+  return p1.ms * (N / p1.N) ** g * (L / p1.L) ** growthL;
 }
 
 export interface DplrCostOptions {
@@ -109,8 +127,10 @@ export interface DplrCostOptions {
   budgetMs?: number;
   /** stop everything after this much wall time (ms, default 8000) */
   totalMs?: number;
-  /** timed calls per cell (default 3; the minimum is kept) */
+  /** timed calls per cell (default 3) */
   reps?: number;
+  /** which of them is reported: "min" (default) or "median" */
+  stat?: "min" | "median";
   /** seed of C */
   seed?: number;
   signal?: {aborted: boolean};
@@ -123,29 +143,26 @@ export interface DplrCostOptions {
  * outlives the call.
  */
 export async function measureDplrCost(options: DplrCostOptions = {}): Promise<DplrCostPoint[]> {
-  const {Ns = [4, 8, 16, 32, 64, 128, 256], Ls = [1024], delta = 0.01, methods = DPLR_COST_KEYS, budgetMs = 500, totalMs = 8000, reps = 3, seed = 7, signal, onPoint} = options;
+  const {Ns = [4, 8, 16, 32, 64, 128, 256], Ls = [1024], delta = 0.01, methods = DPLR_COST_KEYS, budgetMs = 500, totalMs = 8000, reps = 3, stat = "min", seed = 7, signal, onPoint} = options;
   for (const L of Ls) if (!Number.isInteger(L) || L < 1 || (L & (L - 1)) !== 0) throw new Error(`measureDplrCost: Ls must be powers of two (dplrKernel's inverse FFT), got ${L}`);
   for (const m of methods) if (!DPLR_COST_KEYS.includes(m)) throw new Error(`measureDplrCost: methods must be among ${DPLR_COST_KEYS.join(", ")}, got ${String(m)}`);
   const start = performance.now();
   const points: DplrCostPoint[] = [];
-  const last = new Map<DplrCostKey, {N: number; L: number; ms: number}>();
+  const history = new Map<DplrCostKey, {N: number; L: number; ms: number}[]>(methods.map((m) => [m, []]));
   for (const L of Ls) {
     for (const N of Ns) {
       if (signal?.aborted || performance.now() - start > totalMs) return points;
-      const todo = methods.filter((m) => {
-        const prev = last.get(m), def = METHOD_DEFS[m];
-        return !prev || prev.ms * (N / prev.N) ** def.growthN * (L / prev.L) ** def.growthL <= budgetMs;
-      });
+      const todo = methods.filter((m) => predictMs(history.get(m)!, N, L, METHOD_DEFS[m].growthN, METHOD_DEFS[m].growthL) <= budgetMs);
       if (!todo.length) continue;
       await pause();
       const cell = prepare(N, L, delta, seed);
       try {
         for (const m of todo) {
           if (signal?.aborted || performance.now() - start > totalMs) return points;
-          const r = await timeDplrCall(runner(m, cell, delta, L), reps);
-          const p: DplrCostPoint = {method: m, label: METHOD_DEFS[m].label, N, L, ms: r.ms, reps: r.reps};
+          const r = await timeDplrCall(runner(m, cell, delta, L), reps, stat);
+          const p: DplrCostPoint = {method: m, label: METHOD_DEFS[m].label, N, L, ms: r.ms, reps: r.reps, firstMs: r.firstMs};
           points.push(p);
-          last.set(m, {N, L, ms: r.ms});
+          history.get(m)!.push({N, L, ms: r.ms});
           onPoint?.(p);
         }
       } finally {
