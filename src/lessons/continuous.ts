@@ -8,7 +8,8 @@
 // computed here with `discretize(A, B, h, "zoh")` (augmented-matrix
 // exponential, so A need not be invertible) and the states with `ssmStates`.
 import * as tf from "@tensorflow/tfjs";
-import {discretize, eig2, ssmStates} from "../kernels/index.js";
+import {discretize, eig2, eigvecs2, ssmStates} from "../kernels/index.js";
+import {sampleSignal, type SignalKind} from "./signals.js";
 
 export type Matrix2 = [[number, number], [number, number]];
 
@@ -66,9 +67,9 @@ export interface Response {
  * exactly at the grid points (ZOH). Shapes: A (n,n), B (n,1), C (1,n), D scalar, x0 (n).
  * Returns plain arrays (this is called once per slider move; no tensor escapes).
  */
-export function continuousResponse(
+export async function continuousResponse(
   A: number[][], B: number[][], C: number[][], D: number, x0: number[], u: Float32Array, h: number
-): Response {
+): Promise<Response> {
   const n = A.length;
   if (!(h > 0) || !Number.isFinite(h)) throw new Error(`continuousResponse: h must be a finite number > 0, got ${h}`);
   if (x0.length !== n) throw new Error(`continuousResponse: x0 must have length n = ${n}, got ${x0.length}`);
@@ -80,9 +81,8 @@ export function continuousResponse(
     const X = tf.concat([tf.tensor2d([x0], [1, n]), states], 0); // (l+1, n)
     return {Ab, Bb, X};
   });
-  const x = X.dataSync() as Float32Array;
-  const AbData = Ab.dataSync() as Float32Array;
-  const BbData = Bb.dataSync() as Float32Array;
+  // Asynchronous reads: on a GPU backend a synchronous one would stall the page.
+  const [x, AbData, BbData] = (await Promise.all([X.data(), Ab.data(), Bb.data()])) as Float32Array[];
   tf.dispose([Ab, Bb, X]);
   const t = new Float64Array(l + 1);
   const y = new Float32Array(l + 1);
@@ -93,4 +93,87 @@ export function continuousResponse(
     y[k] = acc;
   }
   return {t, x, y, Ab: AbData, Bb: BbData, n};
+}
+
+// ---------------------------------------------------------------- the page's view
+
+/** The controls of page 1, as plain values. */
+export interface ContinuousParams {
+  /** "eig": A from σ, ω (and σ₂ when ω = 0); "entries": A from a11…a22 */
+  mode: "eig" | "entries";
+  sigma: number; omega: number; sigma2: number;
+  a11: number; a12: number; a21: number; a22: number;
+  b1: number; b2: number; c1: number; c2: number; D: number; x01: number; x02: number;
+  /** a signal kind, or the name of a real series */
+  input: string; freq: number; seed: number;
+  /** the time window */
+  T: number;
+}
+
+/** Steps of the solver, and the level beyond which the figures clip (and say so). */
+export const STEPS = 1000, CLIP = 1e3;
+
+/** A, B, C, D and x(0) of the current controls. */
+export function systemOf(p: ContinuousParams): {A: number[][]; B: number[][]; C: number[][]; D: number; x0: number[]} {
+  const A = p.mode === "eig" ? matrixFromEigen(p.sigma, p.omega, p.sigma2) : [[p.a11, p.a12], [p.a21, p.a22]];
+  return {A, B: [[p.b1], [p.b2]], C: [[p.c1, p.c2]], D: p.D, x0: [p.x01, p.x02]};
+}
+
+/** The held input on l steps of h: a synthetic signal, or a real series stretched over the window. */
+export function inputOf(p: ContinuousParams, series: Record<string, {values: number[]}>, l: number, h: number): Float32Array {
+  const real = series[p.input];
+  return sampleSignal((real ? "series" : p.input) as SignalKind, l, h, {freq: p.freq, seed: p.seed, series: real?.values});
+}
+
+export interface ContinuousView {
+  A: number[][]; B: number[][]; C: number[][]; D: number; x0: number[];
+  h: number; u: Float32Array; sol: Response;
+  /** eigenvalues of A, its real eigen-directions and the name of the origin's portrait */
+  eig: {re: number[]; im: number[]}; eigen: {values: number[]; vectors: [number, number][]}; portrait: Portrait;
+  /** x₁(t), x₂(t) as separate arrays */
+  x1: Float32Array; x2: Float32Array;
+  /** max |x|, |y| (Infinity or NaN when the solution overflowed) */
+  maxAbs: number;
+  ms: number;
+}
+
+/** Everything page 1 draws for the current controls (the exact held-input solution and A's spectrum). */
+export async function continuousView(p: ContinuousParams, series: Record<string, {values: number[]}>): Promise<ContinuousView> {
+  const t0 = typeof performance !== "undefined" ? performance.now() : Date.now();
+  const {A, B, C, D, x0} = systemOf(p);
+  const h = p.T / STEPS;
+  const u = inputOf(p, series, STEPS, h);
+  const sol = await continuousResponse(A, B, C, D, x0, u, h);
+  const x1 = new Float32Array(STEPS + 1), x2 = new Float32Array(STEPS + 1);
+  let maxAbs = 0;
+  for (let k = 0; k <= STEPS; k++) {
+    x1[k] = sol.x[2 * k]; x2[k] = sol.x[2 * k + 1];
+    maxAbs = Math.max(maxAbs, Math.abs(x1[k]), Math.abs(x2[k]), Math.abs(sol.y[k]));
+    if (!Number.isFinite(x1[k]) || !Number.isFinite(x2[k]) || !Number.isFinite(sol.y[k])) maxAbs = Infinity;
+  }
+  const ms = (typeof performance !== "undefined" ? performance.now() : Date.now()) - t0;
+  return {A, B, C, D, x0, h, u, sol, eig: eig2(A), eigen: eigvecs2(A), portrait: classify2(A), x1, x2, maxAbs, ms};
+}
+
+/** The notices of page 1: an unstable A, an overflow. */
+export function continuousNotices(v: ContinuousView): {level: "warn" | "error"; text: string}[] {
+  const out: {level: "warn" | "error"; text: string}[] = [];
+  const top = Math.max(...v.eig.re);
+  if (top > 0) {
+    out.push({level: "warn", text: `A is unstable: an eigenvalue has real part ${top.toFixed(2)} > 0, so the state grows like e^(${top.toFixed(2)} t).` +
+      (v.maxAbs > CLIP ? ` Values beyond ±${CLIP} are drawn at the edge of the plots.` : "")});
+  }
+  if (!Number.isFinite(v.maxAbs)) out.push({level: "error", text: "The solution overflowed float32 (it grew past 3.4e38); the non-finite values are not plotted."});
+  return out;
+}
+
+/**
+ * The error of holding u constant, measured: the same system solved with h/2, compared at the
+ * common grid points (largest |Δy|). NaN when either solution is not finite.
+ */
+export async function holdError(p: ContinuousParams, series: Record<string, {values: number[]}>, v: ContinuousView): Promise<number> {
+  const fine = await continuousResponse(v.A, v.B, v.C, v.D, v.x0, inputOf(p, series, 2 * STEPS, v.h / 2), v.h / 2);
+  let err = 0;
+  for (let k = 0; k <= STEPS; k++) err = Math.max(err, Math.abs(v.sol.y[k] - fine.y[2 * k]));
+  return Number.isFinite(err) ? err : NaN;
 }

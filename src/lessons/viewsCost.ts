@@ -4,6 +4,7 @@
 // calls the loop yields to the event loop so slider drags stay responsive; a method stops at
 // the next L when its predicted time (from its measured growth) passes `budgetMs`.
 import * as tf from "@tensorflow/tfjs";
+import {timeCall} from "../runtime/timing.js";
 import {causalConvDirect, causalConvFFT, causalConvTfSpectral, ssmKernel, ssmRecurrent, s4dKernel, type Complex, mulberry32} from "../kernels/index.js";
 
 export interface CostMethod {
@@ -59,28 +60,6 @@ export function costMethods(sys: CostSystem, backend: string): {methods: CostMet
 }
 
 const pause = () => new Promise<void>((r) => setTimeout(r, 0));
-
-/**
- * Best (minimum) wall time (ms) of `fn` over `reps` calls with a readback, after one warm-up
- * call; one timed call when slow. The minimum, not the median: on a shared machine the noise
- * only ever adds time.
- */
-export async function timeCall(fn: () => tf.Tensor, reps = 3): Promise<{ms: number; reps: number}> {
-  const warm = fn();
-  await warm.data();
-  warm.dispose();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    await pause();
-    const t0 = performance.now();
-    const y = fn();
-    await y.data();
-    times.push(performance.now() - t0);
-    y.dispose();
-    if (times[0] > 150) break; // slow: one timed call is enough
-  }
-  return {ms: Math.min(...times), reps: times.length};
-}
 
 /**
  * Times every available method at each L (ascending), calling `onPoint` after each point.

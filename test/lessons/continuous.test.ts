@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
-import {classify2, continuousResponse, matrixFromEigen, spectralAbscissa2} from "../../src/lessons/continuous.js";
+import {classify2, continuousNotices, continuousResponse, continuousView, holdError, matrixFromEigen, spectralAbscissa2, STEPS} from "../../src/lessons/continuous.js";
 import {eig2} from "../../src/kernels/index.js";
 import {sampleSignal} from "../../src/lessons/signals.js";
 
@@ -39,11 +39,11 @@ describe("eig2 and matrixFromEigen", () => {
 });
 
 describe("continuousResponse (exact solution for a held input)", () => {
-  it("continuousResponse matches the closed form of a scalar decay under a step", () => {
+  it("continuousResponse matches the closed form of a scalar decay under a step", async () => {
     // x' = −a x + b u, u = 1: x(t) = x0 e^{−at} + (b/a)(1 − e^{−at}); y = c x + d u.
     const a = 0.7, b = 1.3, c = 2, d = 0.5, x0 = 0.4, h = 0.01, l = 500;
     const before = tf.memory().numTensors;
-    const r = continuousResponse([[-a]], [[b]], [[c]], d, [x0], sampleSignal("step", l, h), h);
+    const r = await continuousResponse([[-a]], [[b]], [[c]], d, [x0], sampleSignal("step", l, h), h);
     expect(tf.memory().numTensors).toBe(before);
     let err = 0;
     for (let k = 0; k <= l; k++) {
@@ -52,9 +52,9 @@ describe("continuousResponse (exact solution for a held input)", () => {
     }
     expect(err).toBeLessThan(2e-5);
   });
-  it("continuousResponse rotates the initial state of x' = [[0, ω], [−ω, 0]] x exactly", () => {
+  it("continuousResponse rotates the initial state of x' = [[0, ω], [−ω, 0]] x exactly", async () => {
     const w = 2, h = 0.02, l = 1000;
-    const r = continuousResponse([[0, w], [-w, 0]], [[0], [0]], [[1, 0]], 0, [1, 0], new Float32Array(l), h);
+    const r = await continuousResponse([[0, w], [-w, 0]], [[0], [0]], [[1, 0]], 0, [1, 0], new Float32Array(l), h);
     let err = 0;
     for (let k = 0; k <= l; k++) {
       const t = k * h;
@@ -63,22 +63,50 @@ describe("continuousResponse (exact solution for a held input)", () => {
     expect(err).toBeLessThan(1e-4);
     expect(r.t[l]).toBeCloseTo(l * h, 12);
   });
-  it("continuousResponse's impulse response approaches C e^{At} B as h shrinks", () => {
+  it("continuousResponse's impulse response approaches C e^{At} B as h shrinks", async () => {
     // A = [[-1, 0], [0, -3]], B = [1, 1]ᵀ, C = [1, 1]: impulse response e^{−t} + e^{−3t}.
-    const run = (h: number) => {
+    const run = async (h: number) => {
       const l = Math.round(2 / h);
-      const r = continuousResponse([[-1, 0], [0, -3]], [[1], [1]], [[1, 1]], 0, [0, 0], sampleSignal("impulse", l, h), h);
+      const r = await continuousResponse([[-1, 0], [0, -3]], [[1], [1]], [[1, 1]], 0, [0, 0], sampleSignal("impulse", l, h), h);
       return Math.abs(r.y[l] - (Math.exp(-2) + Math.exp(-6)));
     };
-    const e1 = run(0.02), e2 = run(0.01);
+    const e1 = await run(0.02), e2 = await run(0.01);
     expect(e2).toBeLessThan(e1);
     expect(e1 / e2).toBeGreaterThan(1.8); // first order in the pulse width
   });
-  it("continuousResponse rejects a bad step, initial state or feed-through", () => {
+  it("continuousResponse rejects a bad step, initial state or feed-through", async () => {
     const u = new Float32Array(4);
-    expect(() => continuousResponse([[-1]], [[1]], [[1]], 0, [0], u, 0)).toThrow(/continuousResponse: h must be/);
-    expect(() => continuousResponse([[-1]], [[1]], [[1]], 0, [0, 1], u, 0.1)).toThrow(/x0 must have length/);
-    expect(() => continuousResponse([[-1]], [[1]], [[1]], NaN, [0], u, 0.1)).toThrow(/D must be finite/);
-    expect(() => continuousResponse([[NaN]], [[1]], [[1]], 0, [0], u, 0.1)).toThrow(/discretize/);
+    await expect(continuousResponse([[-1]], [[1]], [[1]], 0, [0], u, 0)).rejects.toThrow(/continuousResponse: h must be/);
+    await expect(continuousResponse([[-1]], [[1]], [[1]], 0, [0, 1], u, 0.1)).rejects.toThrow(/x0 must have length/);
+    await expect(continuousResponse([[-1]], [[1]], [[1]], NaN, [0], u, 0.1)).rejects.toThrow(/D must be finite/);
+    await expect(continuousResponse([[NaN]], [[1]], [[1]], 0, [0], u, 0.1)).rejects.toThrow(/discretize/);
+  });
+});
+
+describe("continuousView (what page 1 draws)", () => {
+  const base = {mode: "eig" as const, sigma: -0.25, omega: 2, sigma2: -1, a11: 0, a12: 0, a21: 0, a22: 0,
+    b1: 0, b2: 1, c1: 1, c2: 0, D: 0, x01: 0, x02: 0, input: "impulse", freq: 0.2, seed: 7, T: 20};
+  const series = {co2: {values: [1, 2, 3, 2, 1]}};
+  it("continuousView(params) solves the default system: a stable spiral, finite, no notice", async () => {
+    const v = await continuousView(base, series);
+    expect(v.portrait).toBe("stable spiral");
+    expect(v.x1.length).toBe(STEPS + 1);
+    expect(Number.isFinite(v.maxAbs)).toBe(true);
+    expect(continuousNotices(v)).toEqual([]);
+  });
+  it("continuousView(params) with a real series reads its values; holdError is finite and small", async () => {
+    const v = await continuousView({...base, input: "co2"}, series);
+    expect(v.u[0]).toBeCloseTo(-1, 1); // scaled to [−1, 1], starting low
+    const e = await holdError({...base, input: "co2"}, series, v);
+    expect(e).toBeGreaterThan(0);
+    expect(e).toBeLessThan(1e-2);
+  });
+  it("continuousNotices warns for an unstable A and reports an overflow as an error", async () => {
+    const unstable = await continuousView({...base, sigma: 0.5}, series);
+    expect(continuousNotices(unstable).map((n) => n.level)).toEqual(["warn"]);
+    const blown = await continuousView({...base, mode: "entries", a11: 4, a12: 4, a21: 4, a22: 4, T: 60}, series);
+    const notes = continuousNotices(blown);
+    expect(notes.map((n) => n.level)).toContain("error");
+    expect(Number.isNaN(await holdError({...base, mode: "entries", a11: 4, a12: 4, a21: 4, a22: 4, T: 60}, series, blown))).toBe(true);
   });
 });

@@ -1,0 +1,72 @@
+// Scheduling for pages: work that must wait until what was just drawn is on screen, work for
+// idle time, and small caches keyed by what a result was computed from. No tensors here.
+
+/** Resolves after the next frame has been painted (rAF, then a macrotask after it). */
+export function nextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === "undefined") { setTimeout(resolve, 0); return; }
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}
+
+/**
+ * Waits until what was just drawn has been painted and, when `fresh` is given, until it holds
+ * (the controls still show the values this run was computed for: a drag has paused).
+ * Resolves true then, or false once `invalidation` resolves (Framework re-ran the cell).
+ */
+export async function afterPaint(invalidation?: Promise<unknown>, fresh: () => boolean = () => true): Promise<boolean> {
+  let dead = false;
+  invalidation?.then(() => { dead = true; });
+  do await nextPaint(); while (!dead && !fresh());
+  return !dead;
+}
+
+/** Thrown (and ignored by Framework's runtime, which shows nothing) when a newer run superseded this one. */
+export class Superseded extends Error {
+  constructor() { super("superseded by a newer value"); this.name = "Superseded"; }
+}
+
+/** afterPaint that throws Superseded instead of returning false. */
+export async function afterPaintOrThrow(invalidation?: Promise<unknown>, fresh?: () => boolean): Promise<void> {
+  if (!(await afterPaint(invalidation, fresh))) throw new Superseded();
+}
+
+interface IdleDeadline { timeRemaining(): number }
+
+/** Runs `step` in idle time until it returns false or `stop()` is called; returns stop. */
+export function whenIdle(step: (deadline: IdleDeadline) => boolean): () => void {
+  let stopped = false, handle: unknown = null;
+  const g = globalThis as {requestIdleCallback?: (f: (d: IdleDeadline) => void) => unknown; cancelIdleCallback?: (h: unknown) => void};
+  const request = g.requestIdleCallback ?? ((f: (d: IdleDeadline) => void) => setTimeout(() => f({timeRemaining: () => 10}), 50));
+  const loop = (d: IdleDeadline) => {
+    if (stopped) return;
+    if (step(d)) handle = request(loop);
+  };
+  handle = request(loop);
+  return () => {
+    stopped = true;
+    if (g.cancelIdleCallback && handle != null) g.cancelIdleCallback(handle);
+    else clearTimeout(handle as ReturnType<typeof setTimeout>);
+  };
+}
+
+/** A small least-recently-used map: get(key, make) computes once per key, keeps `max` keys. */
+export class LruCache<V> {
+  private map = new Map<string, V>();
+  constructor(readonly max = 12) {}
+  has(key: string): boolean { return this.map.has(key); }
+  get(key: string, make: () => V): V {
+    if (this.map.has(key)) {
+      const v = this.map.get(key)!;
+      this.map.delete(key);
+      this.map.set(key, v);
+      return v;
+    }
+    const v = make();
+    this.map.set(key, v);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return v;
+  }
+  get size(): number { return this.map.size; }
+  clear(): void { this.map.clear(); }
+}
