@@ -43,7 +43,7 @@ const record = (topic: string, row: Record<string, string | number>) => (tables[
 afterAll(() => { for (const [topic, rows] of Object.entries(tables)) { console.log(topic); console.table(rows); } });
 
 describe("skewEigF64 (float64)", () => {
-  it.each([1, 2, 3, 8, 33])("skewEigF64(K) of a random %i×%i skew matrix gives K V = V diag(iω) with V unitary", (n) => {
+  it.each([1, 2, 3, 8, 33])("skewEigF64(K) of a random skew-symmetric K, n = %i, gives K V = V diag(iω) with V unitary", (n) => {
     const r = lcg(n);
     const K = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) { const v = 2 * r() - 1; K[i * n + j] = v; K[j * n + i] = -v; }
