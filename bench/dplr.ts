@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {mkdirSync, writeFileSync} from "node:fs";
-import {cpus} from "node:os";
+import {cpus, loadavg} from "node:os";
 import {DPLR_COST_KEYS, dplrAgreement, dplrCostLabel, measureDplrCost, type DplrCostPoint} from "../src/lessons/dplrCost.js";
 
 const [backend = "cpu", ...flags] = process.argv.slice(2).filter((a) => a !== "--");
@@ -47,7 +47,8 @@ for (const N of Ns) agreement.push(await dplrAgreement(N, delta, 1024));
 const agreeTable = ["N  max|K|  |dplr−dense|/max|K|  |dplr−f64|/max|K|  |dense−f64|/max|K|  |dplrF64−f64|/max|K|",
   ...agreement.map((a) => [a.N, a.scale.toPrecision(3), ...[a.dplrVsDense, a.dplrVsExact, a.denseVsExact, a.dplrF64VsExact].map((d) => (d / a.scale).toExponential(2))].join("  "))].join("\n");
 
-console.log(`\nS4 DPLR kernel vs the naive kernel, HiPPO-LegS, bilinear Δ = ${delta}, backend ${backend} (Node ${process.version}, ${cpus().length} cores).`);
+const load = loadavg().map((x) => +x.toFixed(1));
+console.log(`\nS4 DPLR kernel vs the naive kernel, HiPPO-LegS, bilinear Δ = ${delta}, backend ${backend} (Node ${process.version}, ${cpus().length} cores, load average ${load.join(" ")} at the end).`);
 console.log("Minimum ms per call of 3 after a warm-up, tfjs calls with readback; setup (DPLR form, C̃, Ā) not timed.");
 for (const k of DPLR_COST_KEYS) console.log(`  ${k.padEnd(9)} ${dplrCostLabel(k)}`);
 console.log(table);
@@ -56,5 +57,5 @@ const elapsed = (Date.now() - started) / 1000;
 console.log(`total ${elapsed.toFixed(0)} s`);
 mkdirSync(new URL("./results/", import.meta.url), {recursive: true});
 writeFileSync(new URL(`./results/dplr-${backend}.json`, import.meta.url), JSON.stringify({
-  date: new Date().toISOString(), backend, node: process.version, cores: cpus().length, delta, Ns, Ls, elapsedS: elapsed, table, agreement, points
+  date: new Date().toISOString(), backend, node: process.version, cores: cpus().length, loadavg: load, delta, Ns, Ls, elapsedS: elapsed, table, agreement, points
 }, null, 1));
