@@ -210,7 +210,7 @@ export function dplrDecompose(A: number[][], B: number[][] | ArrayLike<number>, 
 /**
  * S4's DPLR form of HiPPO-LegS (hippo("legs", N)) with P_n = √(n + ½) (S4 App. C.1;
  * Annotated S4 `make_DPLR_HiPPO`). N integer in [1, DPLR_MAX_N]. Plain float64, O(N³):
- * N = 64 takes a few ms, N = 256 about 0.2 s.
+ * N = 256 about 0.2 s on an idle core; callers cache it per N.
  */
 export function dplrHippo(N: number): Dplr {
   assertInteger(N, "dplrHippo", "N", 1, DPLR_MAX_N);
