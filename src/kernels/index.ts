@@ -18,7 +18,7 @@ export type {TensorLike} from "./validate.js";
 
 // ---- input checks and seeded randomness
 export {mulberry32, gaussian} from "./random.js";
-export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, type ValueRule} from "./validate.js";
+export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, cpuValues, type ValueRule} from "./validate.js";
 
 // ---- linalg: float64 matrix helpers, eigenvalues, FFT
 export {matMulF64, eyeF64, norm1F64, solveF64, expmF64, toF64} from "./linalg/expm.js";
@@ -46,10 +46,61 @@ export {
 } from "./seq/selectiveScan.js";
 export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, type FeatureMap, type LinearAttentionOptions} from "./seq/attention.js";
 
+// ---- selective: Mamba's fused selective scan per backend, the bytes it moves, the Mamba block
+export {
+  selectiveScanFused, selectiveScanFusedOf, selectiveScanPath, selectiveScanBytes,
+  type SelectiveScanBytes, type SelectiveScanTuning
+} from "./seq/selectiveScan.js";
+export {SELECTIVE_SCAN} from "./seq/selective/names.js";
+export {registerSelectiveScanKernels, fusedUnsupported} from "./seq/selective/register.js";
+export {selectiveScanInto, type SelectiveScanArrays} from "./seq/selective/loop.js";
+export {WEBGPU_DEFAULTS, WEBGPU_MAX_N, webgpuTuning} from "./seq/selective/webgpu.js";
+export {webglChunk} from "./seq/selective/webgl.js";
+export {
+  mambaConfig, mambaInit, mambaBlock, mambaBlockShapes, mambaParamShapes, causalDepthwiseConv, MAMBA_PARAM_NAMES,
+  type MambaConfig, type MambaParams, type MambaInitOptions, type MambaBlockOptions, type MambaBlockResult, type MambaIntermediates
+} from "./seq/mambaBlock.js";
+
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
 export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";
+
+// ---- linear attention and SSD (page 6): GroupNorm, feature maps, heads with per-head decay,
+//      chunked form; Mamba-2's SSD (ssd is in the kernel contract) in its three forms
+export {
+  GROUPNORM_EPS, groupNorm, linearAttentionWeights, linearAttentionChunked, linearAttentionHeads, retnetDecays,
+  type Normalize, type AttentionForm, type LinearAttentionHeadsOptions
+} from "./seq/attention.js";
+export {
+  performerWeights, positiveRandomFeatures, randomFeatureMap, mlpFeatureMap, type RandomFeatureSpec, type RandomFeatureMap
+} from "./seq/featureMaps.js";
+export {
+  ssd, ssdSteps, ssdQuadratic, ssdRecurrent, segsum, semiseparableMask, ssdMatrix, selectiveToSsd,
+  ssdArgs, ssdChunkedOf, ssdQuadraticOf, ssdRecurrentOf, expSegsum,
+  type SsdOptions, type SsdResult, type SsdSteps, type SsdArgs
+} from "./seq/ssd.js";
+export {ssdLoop} from "./reference/ssd.js";
+export {ssdFused, fusedChunk, FUSED_BACKENDS} from "./seq/ssdFused.js";
+
+// ---- family: the kernels of the /family page's live miniatures (RWKV, Mega, RetNet, VMamba,
+// S5, DSS, H3, GSS, Jamba), in family/ (imports linalg/, lti/, seq/; nothing imports family/)
+export {complexArg, channelArg, type ComplexLike, type ComplexTensor} from "./family/args.js";
+export {causalConvRows} from "./family/conv.js";
+export {sinCos, cexp, cexpm1, cmul, cdiv, reducePhase} from "./family/complex.js";
+export {wkv, wkvClosed, wkvStates} from "./family/wkv.js";
+export {ema, emaRecurrent, emaKernel, megaEmaInit, type EmaParams, type EmaOptions} from "./family/ema.js";
+export {retention, retentionRecurrent, retentionChunked, retentionDecayMask, retentionGammas, retentionRotate} from "./family/retention.js";
+export {CROSS_SCAN_NAMES, crossScanOrders, crossScan2d, crossMerge2d, crossScanMerge2d, decayScan, type SequenceScan} from "./family/crossScan.js";
+export {s5, s5States, s5Discretize, s5Init, type S5Params, type S5Arrays} from "./family/s5.js";
+export {dssKernel, DSS_EPS, type DssVariant} from "./family/dss.js";
+export {h3, h3ShiftKernel, h3Init, type H3Params, type H3Arrays} from "./family/h3.js";
+export {gss, gssKernel, gssInit, GSS_NORM_EPS, type GssParams, type GssArrays} from "./family/gss.js";
+export {
+  JAMBA_V01, LLAMA2_7B, MISTRAL_7B, MIXTRAL_8X7B, PAPER_TABLE1, layerPattern, kvCacheBytes, mambaStateBytes,
+  memoryAgainstContext, maxContext, type ModelMemoryConfig, type LayerKind, type MemoryRow
+} from "./family/jamba.js";
+export {wkvLoop, emaLoop, retentionLoop, s5Loop, h3Loop, gssLoop, crossScanDecayLoop} from "./reference/family.js";
 
 // ---- dplr: S4's diagonal-plus-low-rank kernel (Gu, Goel & Ré 2022) and its pieces
 export {skewEigF64} from "./linalg/eigh.js";

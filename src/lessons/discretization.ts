@@ -136,7 +136,7 @@ export interface DiscreteResponses {
  * whose state stacks the M independent states; y (l, M) = X (l, Mn) · blockdiag(Cᵀ) (Mn, M).
  * Returns plain arrays; no tensor escapes.
  */
-export function discreteResponses(A: number[][], B: number[][], C: number[][], u: ArrayLike<number>, delta: number, methods: readonly Method[]): DiscreteResponses {
+export async function discreteResponses(A: number[][], B: number[][], C: number[][], u: ArrayLike<number>, delta: number, methods: readonly Method[]): Promise<DiscreteResponses> {
   const fn = "discreteResponses";
   const n = checkSmall(fn, A, B, C);
   const ms = checkMethods(fn, methods);
@@ -153,15 +153,15 @@ export function discreteResponses(A: number[][], B: number[][], C: number[][], u
     const Y = tf.transpose(tf.matMul(X, tf.tensor2d(Cbig, [N, M]))); // (M, l)
     return {Y, parts: parts.map((p) => [tf.keep(p.Ab), tf.keep(p.Bb)] as const)};
   });
-  const yAll = Y.dataSync() as Float32Array;
-  const rows = (t: tf.Tensor, c: number) => {
-    const d = t.dataSync();
+  // Asynchronous reads: a synchronous one would stall a GPU backend.
+  const [yAll, ...mats] = (await Promise.all([Y, ...parts.flat()].map((t) => t.data()))) as Float32Array[];
+  const rows = (d: Float32Array, c: number) => {
     return Array.from({length: d.length / c}, (_, i) => Array.from(d.subarray(i * c, (i + 1) * c)));
   };
   const out: DiscreteResponses = {
     y: ms.map((_, i) => yAll.slice(i * l, (i + 1) * l)),
-    Ab: parts.map(([Ab]) => rows(Ab, n)),
-    Bb: parts.map(([, Bb]) => rows(Bb, 1))
+    Ab: parts.map((_, i) => rows(mats[2 * i], n)),
+    Bb: parts.map((_, i) => rows(mats[2 * i + 1], 1))
   };
   tf.dispose([Y, ...parts.flat()]);
   return out;

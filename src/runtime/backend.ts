@@ -148,6 +148,11 @@ async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000, 
       i--;
       continue;
     }
+    const lostWhy = lostBackends()[name];
+    if (lostWhy) {
+      attempts.push({name, ok: false, ms: 0, reason: `lost earlier in this tab (${lostWhy}); not used again until the tab is closed`});
+      continue;
+    }
     const t0 = now();
     let outcome: {ok: true; error: number} | {ok: false; reason: string};
     try {
@@ -164,9 +169,10 @@ async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000, 
           attempts.push({name: d.name, ok: false, skipped: true, ms: 0, reason: `a software GPU (${d.info.description}) is slower than ${name} here; force it with ?backend=${d.name}`});
         }
       }
+      watchLoss(name);
       return {
         name, requested: raw, attempts, selfCheckError: outcome.error,
-        fallback: wanted != null && wanted !== name
+        fallback: (wanted != null && wanted !== name) || attempts.some((a) => /^lost earlier/.test(a.reason))
       };
     }
     attempts.push({name, ok: false, ms, reason: outcome.reason});
@@ -214,6 +220,10 @@ async function prepare(name: BackendName): Promise<string | null> {
     if (!tf.findBackendFactory("webgpu")) return "the webgpu backend did not register";
   } else if (name === "webgl") {
     if (!tf.findBackendFactory("webgl")) return "no WebGL here (the webgl backend is registered only in browsers)";
+    // Shapes as uniforms: without it tfjs compiles a new shader for every new tensor shape
+    // (uploads included), so a slider that changes a length stalls on compiles. Numerics are
+    // unchanged (the site's own programs take their sizes as uniforms already).
+    tf.env().set("WEBGL_USE_SHAPES_UNIFORMS", true);
   } else if (name === "wasm") {
     if (!tf.findBackendFactory("wasm")) await loadWasm();
     if (!tf.findBackendFactory("wasm")) return "the wasm backend did not register";
@@ -288,10 +298,57 @@ export async function selfCheck(): Promise<number> {
   }
 }
 
+// ---- device loss
+// A GPU can be lost at any time (a driver reset or update, a GPU process crash, a tab left in
+// the background). tfjs does not recover from it: every later upload fails. The site records
+// the loss for this tab (sessionStorage) and reloads the page, whose backend choice then skips
+// the lost backend and says why in the badge: the figures are recomputed on the next verified
+// backend.
+const LOST_KEY = "ssm-lost-backends";
+
+/** Backends lost earlier in this tab, with why. */
+export function lostBackends(): Record<string, string> {
+  try {
+    const s = (globalThis as {sessionStorage?: Storage}).sessionStorage?.getItem(LOST_KEY);
+    return s ? JSON.parse(s) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Backends the site removed itself (removing destroys the device: that is not a loss). */
+const dropped = new Set<string>();
+
+function onLost(name: BackendName, why: string): void {
+  if (dropped.has(name)) return;
+  const g = globalThis as {sessionStorage?: Storage; location?: Location};
+  try {
+    g.sessionStorage?.setItem(LOST_KEY, JSON.stringify({...lostBackends(), [name]: why}));
+  } catch {
+    // storage refused (private mode): the reload below would pick the same backend again,
+    // so stay on the page; its cells will report the failures.
+    return;
+  }
+  console.warn(`The ${name} backend was lost (${why}); reloading on the next backend.`);
+  g.location?.reload();
+}
+
+/** Listens for the loss of the backend in use (WebGPU device.lost, WebGL webglcontextlost). */
+function watchLoss(name: BackendName): void {
+  try {
+    const b = tf.backend() as unknown as {device?: {lost?: Promise<{reason?: string; message?: string}>}; gpgpu?: {gl?: {canvas?: EventTarget}}};
+    if (name === "webgpu") b.device?.lost?.then((info) => onLost("webgpu", info?.message || `device lost: ${info?.reason ?? "unknown"}`));
+    if (name === "webgl") b.gpgpu?.gl?.canvas?.addEventListener?.("webglcontextlost", () => onLost("webgl", "the WebGL context was lost"));
+  } catch {
+    // a backend without these hooks: nothing to watch
+  }
+}
+
 function dropBackend(name: BackendName): void {
   // Free a backend that failed after initialising (a GPU context, say), unless it is cpu.
   if (name === "cpu") return;
   try {
+    dropped.add(name);
     if (tf.engine().registry[name]) tf.removeBackend(name);
   } catch {
     // best effort

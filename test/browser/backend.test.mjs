@@ -7,7 +7,7 @@
 // (default dist/).
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
 const site = useSite();
 

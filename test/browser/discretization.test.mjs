@@ -8,7 +8,7 @@
 import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
-import {launch, openPage, serve} from "./harness.mjs";
+import {launch, openPage, serve} from "../../tools/browser/harness.mjs";
 
 const ROOT = process.env.SSM_OUT ?? "dist";
 const FIGURES = 6;

@@ -10,6 +10,9 @@ import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {checks} from "./checks/registry.js";
 import "./checks/seq.js";
 import "./checks/lti.js";
+import "./checks/linattn.js";
+import "./checks/family.js";
+import "./checks/selective.js";
 import "./checks/dplr.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */

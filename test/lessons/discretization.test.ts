@@ -137,10 +137,10 @@ describe("maps, eigenvalues, mixed rule", () => {
 });
 
 describe("discreteResponses", () => {
-  it("one block-diagonal ssmStates call = a float64 loop per method; Ā, B̄ = scipy's at Δ = 0.1", () => {
+  it("one block-diagonal ssmStates call = a float64 loop per method; Ā, B̄ = scipy's at Δ = 0.1", async () => {
     const delta = 0.1, l = 100;
     const u = heldInput("sine", l, delta, {freq: 0.2, T: 10});
-    const r = discreteResponses(A, B, C, u, delta, METHODS);
+    const r = await discreteResponses(A, B, C, u, delta, METHODS);
     METHODS.forEach((m, i) => {
       const {Ab, Bb} = discretizeF64(A, B, delta, m);
       const ref = runF64(Ab, Bb, C, u);
@@ -151,24 +151,24 @@ describe("discreteResponses", () => {
       expect(r.Bb[i].flat().map((v, j) => Math.abs(v - fx.matrices[m].Bb.flat()[j])).every((e) => e < 1e-6)).toBe(true);
     });
   });
-  it("discreteResponses on a scalar system and a subset of methods", () => {
+  it("discreteResponses on a scalar system and a subset of methods", async () => {
     const u = sampleSignal("step", 50, 0.05);
-    const r = discreteResponses([[-1]], [[1]], [[1]], u, 0.05, ["euler", "zoh"]);
+    const r = await discreteResponses([[-1]], [[1]], [[1]], u, 0.05, ["euler", "zoh"]);
     expect(r.y.length).toBe(2);
     // ZOH step response: y_k = 1 − e^{−(k+1)Δ}.
     for (let k = 0; k < 50; k++) expect(r.y[1][k]).toBeCloseTo(1 - Math.exp(-(k + 1) * 0.05), 5);
     expect(r.y[0][0]).toBeCloseTo(0.05, 6);
   });
-  it("discreteResponses leaks no tensor", () => {
+  it("discreteResponses leaks no tensor", async () => {
     const before = tf.memory().numTensors;
-    discreteResponses(A, B, C, new Float32Array(64).fill(1), 0.2, ["zoh", "bilinear"]);
+    await discreteResponses(A, B, C, new Float32Array(64).fill(1), 0.2, ["zoh", "bilinear"]);
     expect(tf.memory().numTensors).toBe(before);
   });
-  it("discreteResponses rejects bad input by name", () => {
-    expect(() => discreteResponses(A, B, C, [1], 0, ["zoh"])).toThrow(/discreteResponses: delta/);
-    expect(() => discreteResponses(A, B, C, [1], NaN, ["zoh"])).toThrow(/discreteResponses: delta/);
-    expect(() => discreteResponses(A, B, C, [1], 0.1, [])).toThrow(/discreteResponses: methods/);
-    expect(() => discreteResponses([[1, 2, 3]], B, C, [1], 0.1, ["zoh"])).toThrow(/discreteResponses: A must be/);
+  it("discreteResponses rejects bad input by name", async () => {
+    await expect(discreteResponses(A, B, C, [1], 0, ["zoh"])).rejects.toThrow(/discreteResponses: delta/);
+    await expect(discreteResponses(A, B, C, [1], NaN, ["zoh"])).rejects.toThrow(/discreteResponses: delta/);
+    await expect(discreteResponses(A, B, C, [1], 0.1, [])).rejects.toThrow(/discreteResponses: methods/);
+    await expect(discreteResponses([[1, 2, 3]], B, C, [1], 0.1, ["zoh"])).rejects.toThrow(/discreteResponses: A must be/);
   });
 });
 
