@@ -59,7 +59,16 @@ export function selectCard(id: string, {scroll = true}: {scroll?: boolean} = {})
   for (const c of document.querySelectorAll(".family-card-selected")) if (c !== card) c.classList.remove("family-card-selected");
   if (!card) return null;
   card.classList.add("family-card-selected");
-  if (scroll) card.scrollIntoView({behavior: "smooth", block: "start"});
+  if (scroll) {
+    // Smooth unless the reader asked for less motion; cards above may still be drawing their
+    // miniatures and grow while the scroll runs, so the scroll is checked once it should be over.
+    const reduce = typeof matchMedia !== "undefined" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+    card.scrollIntoView({behavior: reduce ? "auto" : "smooth", block: "start"});
+    setTimeout(() => {
+      const r = card.getBoundingClientRect();
+      if (r.top >= innerHeight || r.bottom <= 0 || Math.abs(r.top) > innerHeight / 2) card.scrollIntoView({block: "start"});
+    }, 700);
+  }
   const title = card.querySelector<HTMLElement>(".family-card-title");
   if (title) { title.tabIndex = -1; title.focus({preventScroll: true}); }
   if (typeof history !== "undefined") history.replaceState(history.state, "", `${location.pathname}${location.search}#card-${id}`);
