@@ -39,7 +39,7 @@ describe("pages", () => {
 
 describe("the repository stands on its own", () => {
   const sources = tracked.filter((f) => /\.(ts|js|mjs|md|json|py|sh|css|html)$/.test(f) && !f.startsWith("src/assets/generated/") && !f.startsWith("src/data/models/") && !f.includes("/fixtures/") && !f.startsWith("bench/results/") && !f.startsWith("bench/gpu/results/"));
-  it("no tracked file names ../shared or an absolute path on the build machines", () => {
+  it("no tracked file names the shared folder above the repository or an absolute path on the build machines", () => {
     const bad = sources.filter((f) => /\.\.\/shared\b|\/work\/(shared|main|wt)\b/.test(text(f)));
     expect(bad).toEqual([]);
   });
