@@ -263,7 +263,7 @@ export async function featureMapRows(s: Sequence, soft: SoftmaxView, o: MapOptio
 /** The distance of Performer's features to softmax against their number m (a few seeds each). */
 export async function performerSweep(s: Sequence, soft: SoftmaxView, ms: readonly number[] = [4, 8, 16, 32, 64, 128, 256], seeds = 4): Promise<{m: number[]; mean: number[]; min: number[]; max: number[]}> {
   const out = {m: [...ms], mean: [] as number[], min: [] as number[], max: [] as number[]};
-  const {q, k} = tensorsOf(s);
+  const q = tf.tensor2d(s.q, [s.l, s.dk]), k = tf.tensor2d(s.k, [s.l, s.dk]);
   try {
     for (const m of ms) {
       const ds: number[] = [];

@@ -86,7 +86,9 @@ describe.each(BACKENDS)("linear attention lesson on %s", (backend) => {
 
   it("performerSweep: more random features come closer to softmax", async () => {
     const soft = await softmaxView(seq);
+    const before = tf.memory().numTensors;
     const sw = await performerSweep(seq, soft, [4, 256], 3);
+    expect(tf.memory().numTensors).toBe(before);
     expect(sw.mean[1]).toBeLessThan(sw.mean[0]);
     expect(sw.mean[1]).toBeLessThan(0.15);
   });
