@@ -4,7 +4,7 @@
 // JavaScript Float32Array loop computing the same thing (`js()`) in the same process.
 import * as tf from "@tensorflow/tfjs";
 import {
-  linearScan, linearScanLoop, selectiveScan, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
+  linearScan, linearScanLoop, selectiveScan, selectiveScanComposite, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
   softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect,
   linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop, FUSED_BACKENDS
 } from "../src/kernels/index.js";
@@ -12,7 +12,10 @@ import {
 export const SIZES = [256, 1024, 4096, 16384];
 export const SHAPES = {
   linearScan: "a, b (L, 64)",
-  selectiveScan: "b=1, d=64, n=16",
+  selectiveScan: "b=1, d=64, n=16 (fused kernel)",
+  selectiveScanComposite: "b=1, d=64, n=16 (composite ops)",
+  selectiveScan1536: "b=1, d=1536, n=16 (fused kernel)",
+  selectiveScanComposite1536: "b=1, d=1536, n=16 (composite ops)",
   ssmRecurrent: "n=16",
   ssmKernel: "n=16",
   causalConvFFT: "u, K (L)",
@@ -41,6 +44,9 @@ export function skipReason(kernel: string, prevL: number, ms: number, firstMs: n
   }
   return "";
 }
+
+/** The composite selective scan writes ~90 (l, d, n) tensors: at d = 1536, l = 4096 each is 403 MB. */
+const COMPOSITE_1536_MAX_L = 1024;
 
 /** l² attention matrices: 16384² float32 is 1 GiB per matrix, several alive at once. */
 const ATTENTION_MAX_L = 4096;
@@ -133,18 +139,21 @@ export function cases(): CaseDef[] {
       const bt = tf.tensor(b, [L, m]);
       return prepared([at, bt], () => linearScan(at, bt), () => linearScanLoop(a, b, L));
     }},
-    {kernel: "selectiveScan", prepare(L) {
-      const [nb, d, n] = [1, 64, 16];
-      const u = uniform(nb * L * d, 3);
-      const delta = uniform(nb * L * d, 4, 0.001, 0.1);
-      const A = Float32Array.from({length: d * n}, (_, i) => -(1 + (i % n)));
-      const B = uniform(nb * L * n, 5);
-      const C = uniform(nb * L * n, 6);
-      const D = uniform(d, 7);
-      const ts = [tf.tensor(u, [nb, L, d]), tf.tensor(delta, [nb, L, d]), tf.tensor(A, [d, n]), tf.tensor(B, [nb, L, n]), tf.tensor(C, [nb, L, n]), tf.tensor(D)];
-      return prepared(ts, () => selectiveScan(ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]),
-        () => selectiveScanLoop(u, delta, A, B, C, D, nb, L, d, n));
-    }},
+    ...([["selectiveScan", 64, selectiveScan], ["selectiveScanComposite", 64, selectiveScanComposite],
+      ["selectiveScan1536", 1536, selectiveScan], ["selectiveScanComposite1536", 1536, selectiveScanComposite]] as const).map(([kernel, d, f]): CaseDef => ({
+      kernel, maxL: kernel === "selectiveScanComposite1536" ? COMPOSITE_1536_MAX_L : undefined, prepare(L) {
+        const [nb, n] = [1, 16];
+        const u = uniform(nb * L * d, 3);
+        const delta = uniform(nb * L * d, 4, 0.001, 0.1);
+        const A = Float32Array.from({length: d * n}, (_, i) => -(1 + (i % n)));
+        const B = uniform(nb * L * n, 5);
+        const C = uniform(nb * L * n, 6);
+        const D = uniform(d, 7);
+        const ts = [tf.tensor(u, [nb, L, d]), tf.tensor(delta, [nb, L, d]), tf.tensor(A, [d, n]), tf.tensor(B, [nb, L, n]), tf.tensor(C, [nb, L, n]), tf.tensor(D)];
+        return prepared(ts, () => f(ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]) as tf.Tensor,
+          () => selectiveScanLoop(u, delta, A, B, C, D, nb, L, d, n));
+      }
+    })),
     ltiCase("ssmRecurrent", (f, L) => {
       const u = uniform(L, 8);
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n]), tf.tensor(u)];
@@ -266,7 +275,10 @@ export async function benchCell(def: CaseDef, L: number, backend: string, withJs
     }
     return {...base, ms: null, reps: 0, firstMs: null, jsMs, note: `runs on ${def.backends.join(", ")} only`};
   }
-  if (def.maxL && L > def.maxL) return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: `not run above L=${def.maxL}: O(L²) memory (${((L * L * 4) / 2 ** 30).toFixed(0)} GiB per l×l matrix)`};
+  if (def.maxL && L > def.maxL) {
+    const why = def.kernel.startsWith("selectiveScanComposite") ? `${((L * 1536 * 16 * 4) / 2 ** 30).toFixed(1)} GiB per (l, d, n) tensor` : `O(L²) memory (${((L * L * 4) / 2 ** 30).toFixed(0)} GiB per l×l matrix)`;
+    return {...base, ms: null, reps: 0, firstMs: null, jsMs: null, note: `not run above L=${def.maxL}: ${why}`};
+  }
   const p = def.prepare(L);
   try {
     let jsMs: number | null = null;

@@ -46,6 +46,21 @@ export {
 } from "./seq/selectiveScan.js";
 export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, type FeatureMap, type LinearAttentionOptions} from "./seq/attention.js";
 
+// ---- selective: Mamba's fused selective scan per backend, the bytes it moves, the Mamba block
+export {
+  selectiveScanFused, selectiveScanFusedOf, selectiveScanPath, selectiveScanBytes,
+  type SelectiveScanBytes, type SelectiveScanTuning
+} from "./seq/selectiveScan.js";
+export {SELECTIVE_SCAN} from "./seq/selective/names.js";
+export {registerSelectiveScanKernels, fusedUnsupported} from "./seq/selective/register.js";
+export {selectiveScanInto, type SelectiveScanArrays} from "./seq/selective/loop.js";
+export {WEBGPU_DEFAULTS, WEBGPU_MAX_N, webgpuTuning} from "./seq/selective/webgpu.js";
+export {webglChunk} from "./seq/selective/webgl.js";
+export {
+  mambaConfig, mambaInit, mambaBlock, mambaBlockShapes, mambaParamShapes, causalDepthwiseConv, MAMBA_PARAM_NAMES,
+  type MambaConfig, type MambaParams, type MambaInitOptions, type MambaBlockOptions, type MambaBlockResult, type MambaIntermediates
+} from "./seq/mambaBlock.js";
+
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";

@@ -12,6 +12,7 @@ import "./checks/seq.js";
 import "./checks/lti.js";
 import "./checks/linattn.js";
 import "./checks/family.js";
+import "./checks/selective.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {
