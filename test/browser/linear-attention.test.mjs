@@ -126,3 +126,37 @@ test("/linear-attention on webgl: both linear-attention forms and the SSD forms 
     await context.close();
   }
 });
+
+test("/linear-attention: Uptrain runs steps and Pause stops them; recall trains and pauses too", async () => {
+  const {page, context, errors} = await open("/linear-attention?backend=wasm&usteps=100&rsteps=100");
+  try {
+    await page.locator(".la-uptrain").scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => /Swapped/.test(document.querySelector(".la-uptrain-status")?.textContent ?? ""), null, {timeout: 180_000});
+    const r0 = await readout(page, "la-supra-readout");
+    console.log(`linear-attention SUPRA: ${r0.text}`);
+    assert.ok(r0.swapped > r0.pretrained, `the swap raises the perplexity (${r0.pretrained} → ${r0.swapped})`);
+    const status = () => page.locator(".la-uptrain-status").textContent();
+    const stepOf = async () => Number((await status()).match(/step (\d+)/)?.[1] ?? NaN);
+    await page.locator(".la-uptrain").click();
+    await page.waitForFunction(() => Number(document.querySelector(".la-uptrain-status").textContent.match(/step (\d+) of/)?.[1] ?? 0) >= 3, null, {timeout: 120_000});
+    console.log(`linear-attention SUPRA: ${await status()}`);
+    await page.locator(".la-uptrain-pause").click();
+    await page.waitForFunction(() => /Paused at step/.test(document.querySelector(".la-uptrain-status").textContent), null, {timeout: 60_000});
+    const at = await stepOf();
+    await page.waitForTimeout(2000);
+    assert.equal(await stepOf(), at, "no step after Pause");
+    await page.waitForFunction((at) => JSON.parse(document.querySelector(".la-supra-readout").dataset.step) === at, at, {timeout: 60_000});
+    const r1 = await readout(page, "la-supra-readout");
+    assert.ok(Number.isFinite(r1.uptrained) && Number.isFinite(r1.scratch), `perplexities at the pause (${r1.text})`);
+    assert.ok(await page.locator(".la-sample").count() >= 12, "samples from the models");
+
+    await page.locator(".la-recall-train").scrollIntoViewIfNeeded();
+    await page.locator(".la-recall-train").click();
+    await page.waitForFunction(() => Number(document.querySelector(".la-recall-status").textContent.match(/step (\d+) of/)?.[1] ?? 0) >= 2, null, {timeout: 120_000});
+    await page.locator(".la-recall-pause").click();
+    await page.waitForFunction(() => /Paused/.test(document.querySelector(".la-recall-status").textContent), null, {timeout: 60_000});
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
