@@ -148,7 +148,22 @@ test("/linear-attention: Uptrain runs steps and Pause stops them; recall trains 
     await page.waitForFunction((at) => JSON.parse(document.querySelector(".la-supra-readout").dataset.step) === at, at, {timeout: 60_000});
     const r1 = await readout(page, "la-supra-readout");
     assert.ok(Number.isFinite(r1.uptrained) && Number.isFinite(r1.scratch), `perplexities at the pause (${r1.text})`);
-    assert.ok(await page.locator(".la-sample").count() >= 12, "samples from the models");
+    assert.ok(await page.locator(".la-sample").count() >= 24, "samples from the four models");
+
+    // Resume, pause again: the models and optimizers are all that is held, so no tensor piles up.
+    const tensors = () => page.evaluate(() => globalThis.ssmDebug.memory().numTensors);
+    await page.waitForTimeout(1000);
+    const held = await tensors();
+    await page.locator(".la-uptrain").click();
+    await page.waitForFunction((at) => Number(document.querySelector(".la-uptrain-status").textContent.match(/step (\d+) of/)?.[1] ?? 0) >= at + 3, at, {timeout: 120_000});
+    await page.locator(".la-uptrain-pause").click();
+    await page.waitForFunction(() => /Paused at step/.test(document.querySelector(".la-uptrain-status").textContent), null, {timeout: 60_000});
+    const at2 = await stepOf();
+    assert.ok(at2 >= at + 3, `resumed from ${at} to ${at2}`);
+    await page.waitForFunction((at) => JSON.parse(document.querySelector(".la-supra-readout").dataset.step) === at, at2, {timeout: 60_000});
+    await page.waitForFunction((at) => (document.querySelector(".la-samples-col:last-child h4")?.textContent ?? "").endsWith(`step ${at}`), at2, {timeout: 60_000});
+    await page.waitForTimeout(1000);
+    assert.equal(await tensors(), held, "tf.memory().numTensors is the same at two pauses");
 
     await page.locator(".la-recall-train").scrollIntoViewIfNeeded();
     await page.locator(".la-recall-train").click();
