@@ -97,10 +97,12 @@ test("/linear-attention: exports give real files (PNG and CSV)", async () => {
 });
 
 test("/linear-attention: bad URL values are refused with a notice, and the defaults are used", async () => {
-  const {page, context, errors} = await open("/linear-attention?backend=cpu&l=abc&gamma=7&map=nonsense&chunk=0.5&A=1");
+  const {page, context, errors} = await open("/linear-attention?backend=cpu&l=abc&gamma=7&map=nonsense&chunk=0.5&A=1&swap=nope&usteps=7");
   try {
     const warnings = await page.locator(".ssm-url-warning").allInnerTexts();
-    assert.ok(warnings.length >= 5, `five refused values, got ${warnings.length}: ${warnings.join(" | ")}`);
+    assert.ok(warnings.length >= 7, `seven refused values, got ${warnings.length}: ${warnings.join(" | ")}`);
+    assert.equal(await page.locator('.ssm-control[data-key="swap"]').evaluate((el) => el.value), "supra");
+    assert.equal(await page.locator('.ssm-control[data-key="usteps"]').evaluate((el) => el.value), "300");
     assert.ok(await page.locator(".ssm-notice-warn").count() >= 1, "listed in a notice");
     assert.equal(await page.locator('.ssm-control[data-key="l"]').evaluate((el) => el.value), 32);
     assert.equal(await page.locator('.ssm-control[data-key="map"]').evaluate((el) => el.value), "elu1");
