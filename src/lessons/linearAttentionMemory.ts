@@ -10,7 +10,7 @@ import {timeCall} from "../runtime/timing.js";
 
 export type MemoryMethod = "kv-step" | "state-step" | "softmax-seq" | "linear-seq";
 export const MEMORY_LABELS: Record<MemoryMethod, string> = {
-  "kv-step": "softmax: one new token against the KV cache",
+  "kv-step": "softmax: one token against the KV cache",
   "state-step": "linear: one new token through the state",
   "softmax-seq": "softmax: the whole sequence (l × l)",
   "linear-seq": "linear: the whole sequence (chunked)"

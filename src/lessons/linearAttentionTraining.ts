@@ -57,6 +57,31 @@ export function shippedRecallLines(file: RecallFile): RecallLine[] {
   }));
 }
 
+/** Per model, the line to read: the live one where it exists, else the shipped one (in RECALL_KEYS order). */
+export function currentLines(lines: readonly RecallLine[]): RecallLine[] {
+  return RECALL_KEYS.map((k) => lines.find((l) => l.key === k && l.source === "live") ?? lines.find((l) => l.key === k)).filter((l): l is RecallLine => l != null);
+}
+
+/** A fixed-state model beside the same model with a larger state. */
+export interface StateEffect {
+  model: "linear" | "mamba"; small: RecallKey; big: RecallKey;
+  /** floats of state at the longest sequence, and their ratio */
+  stateSmall: number; stateBig: number; ratio: number;
+  /** accuracy at the most pairs, and the mean over PAIRS */
+  lastSmall: number; lastBig: number; meanSmall: number; meanBig: number;
+}
+
+/** What the larger state did, for each model whose two sizes are both among `lines` (live preferred). */
+export function stateEffects(lines: readonly RecallLine[]): StateEffect[] {
+  const cur = new Map(currentLines(lines).map((l) => [l.key, l]));
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  return ([["linear", "linear", "linear-big"], ["mamba", "mamba", "mamba-big"]] as const).flatMap(([model, small, big]) => {
+    const a = cur.get(small), b = cur.get(big);
+    return a && b ? [{model, small, big, stateSmall: a.stateSize, stateBig: b.stateSize, ratio: b.stateSize / a.stateSize,
+      lastSmall: a.accuracy.at(-1)!, lastBig: b.accuracy.at(-1)!, meanSmall: mean(a.accuracy), meanBig: mean(b.accuracy)}] : [];
+  });
+}
+
 export interface RecallProgress { key: RecallKey; step: number; steps: number; loss: number; stepsPerSecond: number; line?: RecallLine }
 
 /** One model of the recall figure trained live: Trainer.run with pause/resume, accuracy by pairs on fixed held-out batches. */

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {readFileSync} from "node:fs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {
-  gapRecovered, Linearization, PAIRS, RECALL_KEYS, RecallTraining, samplesOf, shippedRecallLines, shippedSupra, SWAP_VARIANTS, namesChars, type RecallFile
+  currentLines, gapRecovered, Linearization, stateEffects, PAIRS, RECALL_KEYS, RecallTraining, samplesOf, shippedRecallLines, shippedSupra, SWAP_VARIANTS, namesChars, type RecallFile, type RecallKey, type RecallLine
 } from "../../src/lessons/linearAttentionTraining.js";
 import {loadNames} from "../../src/models/namesNode.js";
 import {readModelFile, readPretrainedNames, MODELS_DIR} from "../../src/models/node.js";
@@ -42,6 +42,19 @@ describe("associative recall lesson", () => {
     expect(sizes["mamba-big"]).toBeGreaterThan(2 * sizes.mamba);
     expect(sizes.softmax).toBeGreaterThan(sizes.linear);
     expect(() => new RecallTraining("nope" as never)).toThrow(/unknown model/);
+  });
+
+  it("currentLines prefers the live line; stateEffects compares each model with its larger state", () => {
+    const line = (key: RecallKey, source: "live" | "shipped", accuracy: number[], stateSize: number): RecallLine =>
+      ({key, label: key, accuracy, step: 1, stateSize, params: 1, source});
+    const lines = [line("linear", "shipped", [0.6, 0.3, 0.2, 0.1], 544), line("linear-big", "shipped", [0.8, 0.6, 0.4, 0.2], 2176),
+      line("mamba", "shipped", [0.5, 0.2, 0.2, 0.1], 1408), line("linear", "live", [0.4, 0.2, 0.2, 0.2], 544)];
+    expect(currentLines(lines).map((l) => `${l.key}/${l.source}`)).toEqual(["linear/live", "linear-big/shipped", "mamba/shipped"]);
+    const [e, ...rest] = stateEffects(lines);
+    expect(rest).toEqual([]); // no mamba-big line: no Mamba comparison
+    expect(e).toMatchObject({model: "linear", ratio: 4, lastSmall: 0.2, lastBig: 0.2});
+    expect(e.meanSmall).toBeCloseTo(0.25, 12);
+    expect(e.meanBig).toBeCloseTo(0.5, 12);
   });
 
   it("shippedRecallLines reads the first-paint file", () => {
