@@ -24,7 +24,7 @@ const now = () => (typeof performance !== "undefined" ? performance.now() : Date
 
 export type RecallKey = "softmax" | "linear" | "linear-big" | "mamba" | "mamba-big";
 export interface RecallSpec { model: "softmax" | "linear" | "mamba"; set: Record<string, number>; label: string }
-/** The models of the recall figure: all of width D = 32 and 2 layers (the CLI's defaults), two with a 4× larger state. */
+/** The models of the recall figure: all of width D = 32 and 2 layers (the CLI's defaults), two with a larger state (3-4×). */
 export const RECALL_MODELS: Record<RecallKey, RecallSpec> = {
   softmax: {model: "softmax", set: {}, label: "softmax attention"},
   linear: {model: "linear", set: {}, label: "linear attention, d_k = 8"},
