@@ -170,6 +170,7 @@ test("/linear-attention: Uptrain runs steps and Pause stops them; recall trains 
     await page.locator(".la-recall-train").scrollIntoViewIfNeeded();
     await page.locator(".la-recall-train").click();
     await page.waitForFunction(() => Number(document.querySelector(".la-recall-status").textContent.match(/step (\d+) of/)?.[1] ?? 0) >= 2, null, {timeout: 120_000});
+    console.log(`linear-attention recall: ${await page.locator(".la-recall-status").textContent()}`);
     await page.locator(".la-recall-pause").click();
     await page.waitForFunction(() => /Paused/.test(document.querySelector(".la-recall-status").textContent), null, {timeout: 60_000});
     assert.deepEqual(errors, []);
