@@ -29,7 +29,7 @@ export {nextPowerOfTwo, fftColumns, fft, ifft, convolveReal, rfftConvolve} from 
 export {METHODS, discretizeCore, discretizeF64} from "./lti/discretize.js";
 export {MEASURES, hippoArrays, legendreReconstruct} from "./lti/hippo.js";
 export {
-  MEMORY_MEASURES, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
+  MEMORY_MEASURES, FOUT_WINDOW, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
   hippoStatesF64, hippoStates, reconstructionError,
   type MemoryMeasure, type LegsMethod, type MemoryOptions, type StatesOptions
 } from "./lti/legendre.js";
