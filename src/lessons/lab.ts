@@ -251,17 +251,26 @@ export interface LabData {runs: {meta: RefMeta; rows: RefRow[]}[]; numpy: {date:
 /** The newest H200 run of the data (the page's reference). */
 export const latestRun = (data: LabData) => data.runs[data.runs.length - 1] ?? null;
 
+/**
+ * The rows of a run that can sit beside a reader's measurement of `kernel`: the case's own
+ * shape (`comparable`: d = 16 attention, n = 16 recurrence, the selective scan at the tuning
+ * the site uses today, whether that run measured it as its default or as a variant).
+ */
+export function comparableRows(rows: readonly RefRow[], kernel: string): RefRow[] {
+  return rows.filter((r) => r.kernel === kernel && r.comparable);
+}
+
 /** H200 series for the chosen kernels: the case's own shape only (`comparable`), each method its own series. */
 export function referenceSeries(data: LabData, kernels: readonly string[]): Series[] {
   const run = latestRun(data);
   if (!run) return [];
   const out: Series[] = [];
   for (const kernel of kernels) {
-    const rows = run.rows.filter((r) => r.kernel === kernel && r.comparable && r.ms != null && !r.variant);
+    const rows = comparableRows(run.rows, kernel).filter((r) => r.ms != null);
     const groups = new Map<string, RefRow[]>();
     for (const r of rows) {
       const g = `${r.engine}:${r.method}:${r.file}`;
-      groups.set(g, [...(groups.get(g) ?? []), r]);
+      if (!groups.get(g)?.some((x) => x.L === r.L)) groups.set(g, [...(groups.get(g) ?? []), r]);
     }
     for (const rs of groups.values()) {
       const r = rs[0];
@@ -339,7 +348,7 @@ export function exportRows(run: Pick<LabRun, "cells" | "date"> | null, data: Lab
     ms: c.ms, jsMs: c.jsMs, peakBytes: c.peakBytes ?? null, reps: c.reps, note: c.note ?? "", source: "measured on this page"
   }));
   const ref = latestRun(data);
-  const h200: ExportRow[] = (ref?.rows ?? []).filter((r) => r.kernel != null && kernels.includes(r.kernel) && r.comparable && !r.variant).map((r) => ({
+  const h200: ExportRow[] = (ref?.rows ?? []).filter((r) => r.kernel != null && kernels.includes(r.kernel) && r.comparable).map((r) => ({
     where: `reference: ${ref!.meta.device ?? "H200"}`, measured: ref!.meta.files.find((f) => r.file.endsWith(f.file))?.date ?? ref!.meta.day ?? "",
     engine: r.engine === "tfjs-webgpu" ? "tfjs-webgpu (Dawn, Node)" : `PyTorch ${ref!.meta.torch ?? ""}`.trim(), kernel: r.kernel!,
     shape: r.engine === "tfjs-webgpu" && r.method !== r.kernel ? r.method : r.engine === "pytorch" ? r.method : SHAPES[r.kernel as keyof typeof SHAPES] ?? "",
@@ -362,7 +371,7 @@ export function referenceTable(data: LabData, kernels: readonly string[]): Table
   const rows: string[][] = [];
   if (!run) return {header, rows};
   for (const kernel of kernels) {
-    const mine = run.rows.filter((r) => r.kernel === kernel && r.comparable && !r.variant);
+    const mine = comparableRows(run.rows, kernel);
     const tfjsRows = mine.filter((r) => r.engine === "tfjs-webgpu");
     const torchRows = mine.filter((r) => r.engine === "pytorch");
     for (const L of [...new Set(mine.map((r) => r.L))].sort((a, b) => a - b)) {
