@@ -15,3 +15,5 @@ export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
 export {SpectrumPanel} from "./charts/SpectrumPanel.js";
 export {PALETTE} from "./charts/common.js";
+export {LogLogPlot, logLogSpec, type LogLogSeries} from "./charts/LogLogPlot.js";
+export {DataTable} from "./table.js";

@@ -341,8 +341,8 @@ export interface ExportRow {
 }
 
 /** Every row of the page's table: the reader's (with device and date), then the H200's and numpy's for the same kernels. */
-export function exportRows(run: Pick<LabRun, "cells" | "date"> | null, data: LabData, device: string): ExportRow[] {
-  const kernels = [...new Set(run?.cells.map((c) => c.kernel) ?? [])];
+export function exportRows(run: Pick<LabRun, "cells" | "date"> | null, data: LabData, device: string,
+  kernels: readonly string[] = [...new Set(run?.cells.map((c) => c.kernel) ?? [])]): ExportRow[] {
   const mine: ExportRow[] = (run?.cells ?? []).map((c) => ({
     where: `this device (${device})`, measured: run!.date, engine: `tfjs-${c.backend}`, kernel: c.kernel, shape: c.shape, L: c.L,
     ms: c.ms, jsMs: c.jsMs, peakBytes: c.peakBytes ?? null, reps: c.reps, note: c.note ?? "", source: "measured on this page"
@@ -360,6 +360,9 @@ export function exportRows(run: Pick<LabRun, "cells" | "date"> | null, data: Lab
   }));
   return [...mine, ...h200, ...np];
 }
+
+/** The reference rows only (H200 and numpy) of the given kernels, for the reference table's export. */
+export const referenceRows = (data: LabData, kernels: readonly string[]): ExportRow[] => exportRows(null, data, "", kernels);
 
 /**
  * The H200 rows of the chosen kernels side by side: per (kernel, L), the site's tfjs-webgpu
@@ -390,4 +393,30 @@ export function runSummary(run: LabRun): string {
   const used = run.backends.filter((b) => b.ok).map((b) => b.name + (b.software ? " (software GPU)" : ""));
   return `${run.stopped ? "Stopped" : "Done"}: ${measured} of ${run.cells.length} cells measured on ${used.join(", ") || "no backend"}` +
     `${run.notes.length ? `; ${run.notes.join("; ")}` : ""}. Tensors alive: ${run.tensorsBefore} before, ${run.tensorsAfter} after.`;
+}
+
+// ---- what the figures draw (plain data for components/charts/LogLogPlot.ts)
+
+export interface PlotSeries {label: string; group: string; style: "solid" | "dot" | "dash" | "longdash" | "dashdot"; symbol: string; points: Point[]; slope: number | null}
+
+const STYLE: Record<Source, PlotSeries["style"]> = {"reader": "solid", "reader-js": "dot", "h200-tfjs": "dash", "h200-torch": "longdash", "numpy": "dashdot"};
+const SYMBOLS: Record<string, string> = {webgpu: "circle", webgl: "square", wasm: "diamond", cpu: "x", "plain JS": "cross", numpy: "star"};
+
+/**
+ * The series of the time figure (metric "ms": the reader's, then, when `reference`, the H200's
+ * and numpy's for the same kernels) or of the memory figure ("peakBytes", in MB: the reader's
+ * only, as no reference run recorded memory). One colour per kernel, one line style per source.
+ */
+export function plotSeries(cells: readonly Cell[], data: LabData, {reference, metric, kernels = [...new Set(cells.map((c) => c.kernel))]}:
+  {reference: boolean; metric: "ms" | "peakBytes"; kernels?: readonly string[]}): PlotSeries[] {
+  const all = [...readerSeries(cells, metric), ...(reference && metric === "ms" ? [...referenceSeries(data, kernels), ...numpySeries(data, kernels)] : [])];
+  return all.map((s) => ({
+    label: s.label, group: s.kernel, style: STYLE[s.source], symbol: SYMBOLS[s.engine] ?? (s.source === "h200-torch" ? "triangle-up" : "circle-open"),
+    points: metric === "peakBytes" ? s.points.map((p) => ({L: p.L, y: p.y / 2 ** 20})) : s.points, slope: s.fit?.slope ?? null
+  }));
+}
+
+/** The crossover lengths as marks on the time figure. */
+export function crossoverMarks(rows: readonly CrossoverRow[]): {L: number; text: string}[] {
+  return rows.flatMap((r) => r.crossings.map((c) => ({L: c.L, text: `L ≈ ${Math.round(c.L)}: ${c.below} faster below, ${c.above} above`})));
 }
