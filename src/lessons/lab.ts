@@ -86,10 +86,15 @@ export const PAGE_BUDGET = {kernel: {budgetMs: 400, maxReps: 5}, js: {budgetMs: 
 /** Kernels whose work grows as L² (the skip rule predicts them with exponent 2). */
 const QUADRATIC = ["softmaxAttention", "linearAttention", "causalConvDirect"];
 
-/** Why the next size L is not run after a cell at prevL took `ms` (first call `firstMs`), or "". */
+/**
+ * Why the next size L is not run after a cell at prevL took `ms` per call (its first call
+ * `firstMs`), or "". The first call compiles the GPU programs (seconds on a software GPU), so
+ * it stops the sizes after it only when it is far over the cap.
+ */
 export function labSkip(kernel: string, prevL: number, ms: number, firstMs: number, L: number, capMs: number): string {
   const predicted = ms * (L / prevL) ** (QUADRATIC.includes(kernel) ? 2 : 1);
-  if (ms > capMs || firstMs > 4 * capMs) return `skipped: L = ${prevL} already took ${fmtMs(Math.max(ms, firstMs))} ms`;
+  if (ms > capMs) return `skipped: L = ${prevL} already took ${fmtMs(ms)} ms per call`;
+  if (firstMs > 20 * capMs) return `skipped: the first call at L = ${prevL} (compiling its programs) took ${(firstMs / 1000).toFixed(0)} s`;
   if (predicted > 4 * capMs) return `skipped: predicted ${fmtMs(predicted)} ms per call`;
   return "";
 }
