@@ -2,8 +2,8 @@
 // fetched only by this page and only once a figure is drawn, a small run (2 kernels × 2
 // sizes, on cpu and on webgl switched to in the page after its self-check) completes and
 // draws the time and memory figures and the tables, Stop stops a long run with nothing left
-// alive, the exports are real files (CSV and JSON of the rows, PNG of a plotly figure), and
-// bad URL values are refused with a notice. Screenshots at 1280 and 390 px go to LAB_SHOTS
+// alive, a run on webgl reads nothing back synchronously, the exports are real files (CSV and
+// JSON of the rows, PNG of a plotly figure), and bad URL values are refused with a notice. Screenshots at 1280 and 390 px go to LAB_SHOTS
 // (default /tmp/lab-shots) for looking at.
 import {test} from "node:test";
 import assert from "node:assert/strict";
@@ -114,6 +114,37 @@ test("/lab: bad URL values are refused with a notice, and Run with nothing picke
     await page.waitForSelector(".lab-notices .ssm-notice", {timeout: 10_000});
     assert.match(await page.locator(".lab-notices").textContent(), /pick at least one backend/);
     assert.deepEqual(await plotlyFetched(page), []);
+    assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+// The backend's readSync wrapped as in sync-reads.test.mjs: reads from a GPU buffer or texture count.
+function watchSyncReads() {
+  let debug;
+  window.__syncReads = [];
+  Object.defineProperty(window, "ssmDebug", {configurable: true, get: () => debug, set: (d) => {
+    debug = d;
+    const backend = d.tf.engine().backend;
+    const readSync = backend.readSync.bind(backend);
+    backend.readSync = (dataId) => {
+      if ((backend.tensorMap ?? backend.texData)?.get(dataId)?.values == null) window.__syncReads.push(new Error().stack.split("\n").slice(2, 5).join(" ← "));
+      return readSync(dataId);
+    };
+  }});
+}
+
+test("/lab on webgl: a run reads nothing back synchronously", async () => {
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/lab?backend=webgl&kernels=ssmRecurrent,causalConvFFT,linearAttentionRecurrent&L=64,256&backends=webgl", {init: watchSyncReads});
+  try {
+    await page.waitForSelector(".lab-go", {timeout: 90_000});
+    await page.click(".lab-go");
+    await done(page);
+    const cs = await cells(page);
+    console.log(`lab webgl: ${cs.map((c) => `${c.kernel} L=${c.L} ${c.ms?.toFixed(1)} ms`).join("; ")}`);
+    assert.equal(cs.filter((c) => c.ms > 0).length, 6);
+    assert.deepEqual(await page.evaluate(() => window.__syncReads), [], "no synchronous GPU read during the run");
     assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   } finally {
     await context.close();
