@@ -19,8 +19,8 @@ export function fmtRatio(ms, js) {
 /**
  * The table: one row per (kernel, L), in the order the kernels first appear in `cells` and
  * `sizes` ascending; columns: kernel, L, ms per backend present, the JS loop in Node and in
- * Chromium, then backend / JS for each backend (against the JS loop of the backend's own
- * process). Returns {header, rows} of strings.
+ * Chromium (each only when some cell ran there), then backend / JS for each backend (against
+ * the JS loop of the backend's own process). Returns {header, rows} of strings.
  */
 export function benchTable(cells, sizes) {
   const backends = BACKEND_ORDER.filter((b) => cells.some((c) => c.backend === b));
@@ -28,14 +28,15 @@ export function benchTable(cells, sizes) {
   const Ls = sizes ?? [...new Set(cells.map((c) => c.L))].sort((a, b) => a - b);
   const get = (k, b, L) => cells.find((c) => c.kernel === k && c.backend === b && c.L === L);
   const js = (k, env, L) => cells.find((c) => c.kernel === k && (c.env ?? "chromium") === env && c.L === L && c.jsMs != null)?.jsMs ?? null;
-  const header = ["kernel", "L", ...backends.map((b) => `${b} ms`), "JS node ms", "JS chromium ms", ...backends.map((b) => `${b}/JS`)];
+  const envs = ["node", "chromium"].filter((e) => cells.some((c) => (c.env ?? "chromium") === e));
+  const header = ["kernel", "L", ...backends.map((b) => `${b} ms`), ...envs.map((e) => `JS ${e} ms`), ...backends.map((b) => `${b}/JS`)];
   const rows = [];
   for (const k of kernels) {
     for (const L of Ls) {
       if (!backends.some((b) => get(k, b, L))) continue;
       const jn = js(k, "node", L);
       const jc = js(k, "chromium", L);
-      rows.push([k, String(L), ...backends.map((b) => fmtMs(get(k, b, L)?.ms)), fmtMs(jn), fmtMs(jc),
+      rows.push([k, String(L), ...backends.map((b) => fmtMs(get(k, b, L)?.ms)), ...envs.map((e) => fmtMs(e === "node" ? jn : jc)),
         ...backends.map((b) => {
           const c = get(k, b, L);
           return fmtRatio(c?.ms, (c?.env ?? "chromium") === "chromium" ? jc : jn);

@@ -140,8 +140,12 @@ describe("lab lesson: tables and reference rows", () => {
   it("readerTable prints the columns and numbers of npm run bench's table", () => {
     const t = readerTable(cells);
     expect(t).toEqual(benchTable(cells));
-    expect(t.header).toEqual(["kernel", "L", "cpu ms", "webgl ms", "JS node ms", "JS chromium ms", "cpu/JS", "webgl/JS"]);
-    expect(t.rows).toEqual([["ssmRecurrent", "256", "11.0", "30.0", "—", "1.50", "7.3x", "20x"]]);
+    expect(t.header).toEqual(["kernel", "L", "cpu ms", "webgl ms", "JS chromium ms", "cpu/JS", "webgl/JS"]);
+    expect(t.rows).toEqual([["ssmRecurrent", "256", "11.0", "30.0", "1.50", "7.3x", "20x"]]);
+    // npm run bench's cells run their cpu/wasm rows in Node: both JS columns, each ratio against its own process
+    const both = benchTable([{...cells[0], env: "node", jsMs: 2}, cells[1]]);
+    expect(both.header).toEqual(["kernel", "L", "cpu ms", "webgl ms", "JS node ms", "JS chromium ms", "cpu/JS", "webgl/JS"]);
+    expect(both.rows[0].slice(4)).toEqual(["2.00", "1.50", "5.5x", "20x"]);
     expect(textTable(t).split("\n")).toHaveLength(3);
   });
 
