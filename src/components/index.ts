@@ -15,5 +15,12 @@ export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
 export {SpectrumPanel} from "./charts/SpectrumPanel.js";
 export {PALETTE} from "./charts/common.js";
+// ---- page 7 (/family): the map, the cards, tables and small charts
+export {FamilyMap, familyMapHeight, familyLayout, type FamilyMapNode} from "./charts/FamilyMap.js";
+export {BarChart, type BarSeries} from "./charts/BarChart.js";
+export {LayerStrip} from "./charts/LayerStrip.js";
+export {DataTable} from "./dataTable.js";
+export {ModelCardHead, selectCard} from "./modelCard.js";
+// ---- page 8 (/lab): many series against L on log-log axes (plotly), tables of strings
 export {LogLogPlot, logLogSpec, type LogLogSeries} from "./charts/LogLogPlot.js";
-export {DataTable} from "./table.js";
+export {TextTable} from "./textTable.js";
