@@ -21,8 +21,13 @@ export const FILES = {
   "lti-webgpu.json": ".gpu/node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs OUTDIR lti (bundle of bench/gpu/all.ts; bench/gpu/lti.ts)",
   "lti-torch.json": "python3 bench/gpu/lti_torch.py --out OUTDIR/lti-torch.json",
   "selective-torch.json": "python3 bench/gpu/selective_torch.py > OUTDIR/selective-torch.json",
-  "attention-torch.json": "python3 bench/gpu/attention_torch.py > OUTDIR/attention-torch.json"
+  "attention-torch.json": "python3 bench/gpu/attention_torch.py > OUTDIR/attention-torch.json",
+  "dplr-webgpu.json": ".gpu/node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs OUTDIR dplr (bundle of bench/gpu/all.ts; bench/gpu/dplr.ts)",
+  "dplr-torch.json": "python3 bench/gpu/dplr.py > OUTDIR/dplr-torch.json"
 };
+
+/** dplr.ts's and dplr.py's methods → the site's cases (bench/cases.ts; those are HiPPO-LegS at N = 64). */
+export const DPLR_CASES = {dplr: "dplrKernel", dense: "ssmKernelLegS"};
 
 /** The selective scan's WebGPU tuning the site uses today (WEBGPU_DEFAULTS; a unit test keeps them equal). */
 export const CURRENT_SELECTIVE_TUNING = {workgroupSize: 128, items: 16, stateGroup: 8};
@@ -43,6 +48,8 @@ export const TORCH_PEERS = {
   // lti_torch.py (n = 16, d = 16, u and K of length L)
   fftconv_torch_fft: "causalConvFFT", recurrence_torch_scan: "ssmRecurrent", recurrence_torch_loop: "ssmRecurrent",
   attention_torch_sdpa: "softmaxAttention", attention_torch_ops: "softmaxAttention",
+  // dplr.py (HiPPO-LegS, bilinear Δ = 0.01; the cases are N = 64)
+  dplr: "dplrKernel", dense: "ssmKernelLegS",
   // selective_torch.py (b = 1, n = 16)
   logdepth: "selectiveScan", compiled: "selectiveScan", loop: "selectiveScan"
 };
@@ -54,7 +61,8 @@ export const TORCH_LABELS = {
   ssdChunked: "ssd_minimal chunks of 64", ssdScan: "scan over l", ssdLoop: "Python loop over l",
   fftconv_torch_fft: "torch.fft (cuFFT)", recurrence_torch_scan: "log-depth scan", recurrence_torch_loop: "Python loop over l",
   attention_torch_sdpa: "F.scaled_dot_product_attention", attention_torch_ops: "softmax in torch ops",
-  logdepth: "log-depth scan", compiled: "torch.compile", loop: "Python loop over l"
+  logdepth: "log-depth scan", compiled: "torch.compile", loop: "Python loop over l",
+  dplr: "DPLR (Cauchy + Woodbury + iFFT)", dense: "powers of Ā (dense)"
 };
 
 /** Which rows summarize.mjs (and so bench/gpu/README.md) sets side by side. */
@@ -96,6 +104,14 @@ export function runRows(run, files, prefix = `bench/gpu/results/${run}`) {
   for (const c of at?.cells ?? []) {
     add("attention-torch.json", {engine: "pytorch", method: c.kernel, kernel: TORCH_PEERS[c.kernel] ?? null, comparable: c.d === 16, d: c.d, L: c.L, ms: num(c.ms),
       ...(c.kernel === "linearCumsum" ? {note: "no decay"} : {})});
+  }
+  // S4's DPLR kernel (dplr.ts / dplr.py): d holds N; the float64 JS rows ran on the GPU machine's CPU
+  for (const [file, engine] of [["dplr-webgpu.json", "tfjs-webgpu"], ["dplr-torch.json", "pytorch"]]) {
+    for (const c of files[file]?.cells ?? []) {
+      const kernel = DPLR_CASES[c.method] ?? null;
+      add(file, {engine: c.method.endsWith("F64") ? "node-js" : engine, method: c.method, kernel, comparable: kernel != null && c.N === 64, d: c.N, L: c.L, ms: num(c.ms),
+        note: `HiPPO-LegS N = ${c.N}`});
+    }
   }
   const sw = files["selective-webgpu.json"];
   for (const c of sw?.cells ?? []) {
@@ -144,7 +160,9 @@ export function readRun(dir, prefix) {
   for (const f of Object.keys(FILES)) if (existsSync(join(dir, f))) files[f] = JSON.parse(readFileSync(join(dir, f), "utf8"));
   const gpu = existsSync(join(dir, "gpu.txt")) ? readFileSync(join(dir, "gpu.txt"), "utf8").trim() : null;
   const run = basename(dir);
-  return {meta: {...runMeta(run, files), gpuTxt: gpu}, rows: runRows(run, files, prefix), files};
+  const meta = runMeta(run, files);
+  const named = gpu && /NVIDIA [^,(\n]+/.exec(gpu)?.[0].trim(); // nvidia-smi -L or --query-gpu=name
+  return {meta: {...meta, device: named || meta.device, gpuTxt: gpu}, rows: runRows(run, files, prefix), files};
 }
 
 /** Every run folder under `root` (bench/gpu/results), oldest first. */

@@ -27,7 +27,9 @@ export const LAB_KERNELS: readonly LabKernel[] = [
   {value: "softmaxAttention", label: "softmax attention (d = 16)", family: "mixer"},
   {value: "linearAttention", label: "linear attention, parallel", family: "mixer"},
   {value: "linearAttentionRecurrent", label: "linear attention, recurrent", family: "mixer"},
-  {value: "ssd", label: "SSD (Mamba-2), chunks of 64", family: "mixer"}
+  {value: "ssd", label: "SSD (Mamba-2), chunks of 64", family: "mixer"},
+  {value: "dplrKernel", label: "S4's DPLR kernel (LegS, N = 64)", family: "kernel"},
+  {value: "ssmKernelLegS", label: "kernel K̄ by powers of Ā (LegS, N = 64)", family: "kernel"}
 ];
 export const LAB_SIZES: readonly number[] = [64, 256, 1024, 4096, 16384];
 export const DEFAULT_KERNELS: readonly string[] = ["ssmRecurrent", "ssmConvolution", "causalConvDirect", "linearAttentionRecurrent"];
@@ -253,8 +255,14 @@ export interface RefMeta {run: string; date: string | null; day: string | null; 
 export interface NumpyCell {kernel: string; L: number; ms: number; reps: number; method: string}
 export interface LabData {runs: {meta: RefMeta; rows: RefRow[]}[]; numpy: {date: string; command: string; machine: string; numpy: string; file: string; cells: NumpyCell[]} | null}
 
-/** The newest H200 run of the data (the page's reference). */
+/** The newest H200 run of the data. */
 export const latestRun = (data: LabData) => data.runs[data.runs.length - 1] ?? null;
+
+/** The newest run that measured `kernel` at the case's own shape (runs are oldest first), or null. */
+export function runFor(data: LabData, kernel: string): LabData["runs"][number] | null {
+  for (let i = data.runs.length - 1; i >= 0; i--) if (comparableRows(data.runs[i].rows, kernel).length) return data.runs[i];
+  return null;
+}
 
 /**
  * The rows of a run that can sit beside a reader's measurement of `kernel`: the case's own
@@ -267,10 +275,10 @@ export function comparableRows(rows: readonly RefRow[], kernel: string): RefRow[
 
 /** H200 series for the chosen kernels: the case's own shape only (`comparable`), each method its own series. */
 export function referenceSeries(data: LabData, kernels: readonly string[]): Series[] {
-  const run = latestRun(data);
-  if (!run) return [];
   const out: Series[] = [];
   for (const kernel of kernels) {
+    const run = runFor(data, kernel);
+    if (!run) continue;
     const rows = comparableRows(run.rows, kernel).filter((r) => r.ms != null);
     const groups = new Map<string, RefRow[]>();
     for (const r of rows) {
@@ -279,6 +287,7 @@ export function referenceSeries(data: LabData, kernels: readonly string[]): Seri
     }
     for (const rs of groups.values()) {
       const r = rs[0];
+      if (r.engine !== "tfjs-webgpu" && r.engine !== "pytorch") continue;
       const tfjs = r.engine === "tfjs-webgpu";
       const engine = tfjs ? "H200 tfjs-webgpu (Dawn)" : "H200 PyTorch";
       const what = tfjs ? (r.method === kernel || r.method === "fused" ? "" : ` (${r.method})`) : ` (${r.method})`;
@@ -352,10 +361,12 @@ export function exportRows(run: Pick<LabRun, "cells" | "date"> | null, data: Lab
     where: `this device (${device})`, measured: run!.date, engine: `tfjs-${c.backend}`, kernel: c.kernel, shape: c.shape, L: c.L,
     ms: c.ms, jsMs: c.jsMs, peakBytes: c.peakBytes ?? null, reps: c.reps, note: c.note ?? "", source: "measured on this page"
   }));
-  const ref = latestRun(data);
-  const h200: ExportRow[] = (ref?.rows ?? []).filter((r) => r.kernel != null && kernels.includes(r.kernel) && r.comparable).map((r) => ({
-    where: `reference: ${ref!.meta.device ?? "H200"}`, measured: ref!.meta.files.find((f) => r.file.endsWith(f.file))?.date ?? ref!.meta.day ?? "",
-    engine: r.engine === "tfjs-webgpu" ? "tfjs-webgpu (Dawn, Node)" : `PyTorch ${ref!.meta.torch ?? ""}`.trim(), kernel: r.kernel!,
+  const h200: ExportRow[] = kernels.flatMap((k) => {
+    const ref = runFor(data, k);
+    return ref ? comparableRows(ref.rows, k).map((r) => ({ref, r})) : [];
+  }).map(({ref, r}) => ({
+    where: `reference: ${ref.meta.device ?? "H200"}`, measured: ref.meta.files.find((f) => r.file.endsWith(f.file))?.date ?? ref.meta.day ?? "",
+    engine: r.engine === "tfjs-webgpu" ? "tfjs-webgpu (Dawn, Node)" : r.engine === "pytorch" ? `PyTorch ${ref.meta.torch ?? ""}`.trim() : r.engine, kernel: r.kernel!,
     shape: r.engine === "tfjs-webgpu" && r.method !== r.kernel ? r.method : r.engine === "pytorch" ? r.method : SHAPES[r.kernel as keyof typeof SHAPES] ?? "",
     L: r.L, ms: r.ms, jsMs: null, peakBytes: null, reps: null, note: r.note ?? "", source: r.file
   }));
@@ -374,19 +385,20 @@ export const referenceRows = (data: LabData, kernels: readonly string[]): Export
  * time, each PyTorch peer's, and the ratio tfjs / PyTorch (< 1: the site's program is faster).
  */
 export function referenceTable(data: LabData, kernels: readonly string[]): Table {
-  const run = latestRun(data);
-  const header = ["kernel", "L", "tfjs-webgpu ms", "PyTorch method", "PyTorch ms", "tfjs / PyTorch"];
+  const header = ["kernel", "run", "L", "tfjs-webgpu ms", "PyTorch method", "PyTorch ms", "tfjs / PyTorch"];
   const rows: string[][] = [];
-  if (!run) return {header, rows};
   for (const kernel of kernels) {
+    const run = runFor(data, kernel);
+    if (!run) continue;
     const mine = comparableRows(run.rows, kernel);
     const tfjsRows = mine.filter((r) => r.engine === "tfjs-webgpu");
     const torchRows = mine.filter((r) => r.engine === "pytorch");
     for (const L of [...new Set(mine.map((r) => r.L))].sort((a, b) => a - b)) {
       const t = tfjsRows.find((r) => r.L === L && r.ms != null);
       const peers = torchRows.filter((r) => r.L === L);
-      if (!peers.length) rows.push([kernel, String(L), fmtMs(t?.ms), "—", "—", "—"]);
-      for (const p of peers) rows.push([kernel, String(L), fmtMs(t?.ms), p.method, fmtMs(p.ms), t?.ms != null && p.ms ? `${(t.ms / p.ms).toFixed(2)}×` : "—"]);
+      const at = [kernel, run.meta.run, String(L), fmtMs(t?.ms)];
+      if (!peers.length) rows.push([...at, "—", "—", "—"]);
+      for (const p of peers) rows.push([...at, p.method, fmtMs(p.ms), t?.ms != null && p.ms ? `${(t.ms / p.ms).toFixed(2)}×` : "—"]);
     }
   }
   return {header, rows};

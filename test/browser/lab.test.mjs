@@ -118,6 +118,7 @@ test("/lab: bad URL values are refused with a notice, and Run with nothing picke
     await page.selectOption(".ssm-control[data-key=run] select", "h200-2026-12-02-run1");
     await page.waitForFunction(() => document.querySelector(".ssm-figure[data-filename=lab-h200] .ssm-figure-title")?.textContent.includes("run1"), null, {timeout: 10_000});
     assert.match(await page.locator(".lab-where-h200").textContent(), /run1/);
+    assert.doesNotMatch(await page.locator(".lab-where-h200").textContent(), /run2/);
     assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   } finally {
     await context.close();

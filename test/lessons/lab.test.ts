@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
 import {
   crossoverRows, crossovers, exportRows, fitSlope, labPlan, labSkip, numpySeries, planSize, readerSeries, readerTable,
-  referenceSeries, referenceTable, runLab, runSummary, type LabData, type LabCell
+  referenceSeries, referenceTable, runFor, runLab, runSummary, type LabData, type LabCell
 } from "../../src/lessons/lab.js";
 import {benchTable, textTable} from "../../src/lessons/benchTable.js";
 import {cases} from "../../src/lessons/benchCases.js";
@@ -154,8 +154,10 @@ describe("lab lesson: tables and reference rows", () => {
   });
 
   it("referenceSeries and referenceTable take the newest run's rows of the case's own shape", () => {
-    const run = data.runs[data.runs.length - 1];
-    expect(run.meta.run).toBe("h200-2026-12-02-run2");
+    const run = runFor(data, "ssmRecurrent")!;
+    expect(run.meta.run).toBe("h200-2026-12-02-run2"); // run3 measured the DPLR kernels only
+    expect(runFor(data, "dplrKernel")!.meta.run).toBe("h200-2026-12-02-run3");
+    expect(runFor(data, "ssmConvolution")).toBeNull();
     const s = referenceSeries(data, ["ssmRecurrent", "softmaxAttention"]);
     expect(s.every((x) => x.source === "h200-tfjs" || x.source === "h200-torch")).toBe(true);
     expect(s.some((x) => x.engine === "H200 PyTorch" && x.label.includes("log-depth scan") === false && x.label.includes("recurrence_torch_scan"))).toBe(true);
@@ -164,13 +166,14 @@ describe("lab lesson: tables and reference rows", () => {
     expect(rec.points).toEqual(file.map((r: any) => ({L: r.L, y: r.ms})));
     const t = referenceTable(data, ["ssmRecurrent"]);
     expect(t.rows.length).toBe(2 * file.length); // two PyTorch peers per length
-    const r = t.rows.find((x) => x[1] === "4096" && x[3] === "recurrence_torch_scan")!;
+    const r = t.rows.find((x) => x[2] === "4096" && x[4] === "recurrence_torch_scan")!;
+    expect(r[1]).toBe("h200-2026-12-02-run2");
     const torch = run.rows.find((x) => x.method === "recurrence_torch_scan" && x.L === 4096)!.ms!;
-    expect(r[5]).toBe(`${(file.find((x) => x.L === 4096)!.ms! / torch).toFixed(2)}×`);
+    expect(r[6]).toBe(`${(file.find((x) => x.L === 4096)!.ms! / torch).toFixed(2)}×`);
   });
 
   it("attention rows at d = 64 and selective rows of other tunings are not set beside the reader's", () => {
-    const rows = data.runs[1].rows;
+    const rows = data.runs.find((r) => r.meta.run.endsWith("run2"))!.rows;
     expect(rows.some((r: any) => r.d === 64 && r.kernel === "softmaxAttention" && !r.comparable)).toBe(true);
     const s = referenceSeries(data, ["selectiveScan"]);
     const pts = s.filter((x) => x.source === "h200-tfjs").flatMap((x) => x.points);
@@ -179,9 +182,18 @@ describe("lab lesson: tables and reference rows", () => {
   });
 
   it("summaryTables(rows) prints the README's three tables", () => {
-    const md = summaryTables(data.runs[1].rows);
+    const md = summaryTables(data.runs.find((r) => r.meta.run.endsWith("run2"))!.rows);
     expect(md.match(/^### /gm)).toHaveLength(3);
     expect(md).toMatch(/\| causalConvFFT \| 4096 \|/);
+  });
+
+  it("the DPLR rows of run 3: N = 64 beside the reader's, the device named from gpu.txt", () => {
+    const s = referenceSeries(data, ["dplrKernel", "ssmKernelLegS"]);
+    expect(s.map((x) => x.label)).toEqual([
+      "S4's DPLR kernel (LegS, N = 64) · H200 tfjs-webgpu (Dawn) (dplr)", "S4's DPLR kernel (LegS, N = 64) · H200 PyTorch (dplr)",
+      "kernel K̄ by powers of Ā (LegS, N = 64) · H200 tfjs-webgpu (Dawn) (dense)", "kernel K̄ by powers of Ā (LegS, N = 64) · H200 PyTorch (dense)"]);
+    expect(s.every((x) => x.points.length === 3)).toBe(true);
+    expect(runFor(data, "dplrKernel")!.meta.device).toBe("NVIDIA H200");
   });
 
   it("exportRows keeps the reader's rows apart from the reference rows, each with where and when", () => {
