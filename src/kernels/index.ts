@@ -61,6 +61,9 @@ export {
   type MambaConfig, type MambaParams, type MambaInitOptions, type MambaBlockOptions, type MambaBlockResult, type MambaIntermediates
 } from "./seq/mambaBlock.js";
 
+// ---- scan levels (page 5, /selective): Hillis–Steele and Blelloch kept level by level
+export {hillisSteeleLevels, blellochLevels, blellochScan, type ScanLevel, type BlellochLevels} from "./seq/scanLevels.js";
+
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
