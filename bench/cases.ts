@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   linearScan, linearScanLoop, selectiveScan, selectiveScanComposite, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
   softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect,
+  causalConv, causalConvFFTComposite, ssmRecurrentFused, ssmRecurrentComposite, softmaxAttentionFused, softmaxAttentionComposite,
   linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop, FUSED_BACKENDS
 } from "../src/kernels/index.js";
 
@@ -16,11 +17,17 @@ export const SHAPES = {
   selectiveScanComposite: "b=1, d=64, n=16 (composite ops)",
   selectiveScan1536: "b=1, d=1536, n=16 (fused kernel)",
   selectiveScanComposite1536: "b=1, d=1536, n=16 (composite ops)",
-  ssmRecurrent: "n=16",
+  ssmRecurrent: "n=16, fastest path",
+  ssmRecurrentFused: "n=16, GPU program",
+  ssmRecurrentComposite: "n=16, tfjs ops",
   ssmKernel: "n=16",
-  causalConvFFT: "u, K (L)",
+  causalConv: "u, K (L), fastest path",
+  causalConvFFT: "u, K (L), fused on GPU",
+  causalConvFFTComposite: "u, K (L), tfjs ops",
   causalConvDirect: "u, K (L)",
-  softmaxAttention: "causal, d_k=d_v=16",
+  softmaxAttention: "causal, d_k=d_v=16, fastest path",
+  softmaxAttentionFused: "causal, d_k=d_v=16, GPU program",
+  softmaxAttentionComposite: "causal, d_k=d_v=16, tfjs ops",
   linearAttention: "parallel, elu1, d_k=d_v=16",
   linearAttentionRecurrent: "scan, elu1, d_k=d_v=16",
   linearAttentionChunked: "SSD chunks of 64, elu1, d_k=d_v=16",
@@ -30,7 +37,7 @@ export const SHAPES = {
   ssdFused: "fused (WebGPU scan; loop on cpu/wasm), b=1, h=1, p=n=16"
 };
 /** Kernels whose work grows as L² (attention matrices, direct convolution). */
-export const QUADRATIC = ["softmaxAttention", "linearAttention", "causalConvDirect"];
+export const QUADRATIC = ["softmaxAttention", "softmaxAttentionFused", "softmaxAttentionComposite", "linearAttention", "causalConvDirect"];
 /**
  * Skip rule shared by the runners: after a cell at prevL took ms per call (and firstMs for
  * the first call), the next size L is skipped when the measured time already exceeds capMs,
@@ -52,6 +59,8 @@ const COMPOSITE_1536_MAX_L = 1024;
 const ATTENTION_MAX_L = 4096;
 
 export interface Prepared {run(): tf.Tensor; js(): unknown; dispose(): void}
+/** Where the site's own webgl/webgpu programs (the *Fused kernels of the LTI and softmax paths) run. */
+const GPU_BACKENDS = ["webgl", "webgpu"];
 /** backends: where the case runs at all (a fused WebGPU program runs on webgpu only). */
 export interface CaseDef {kernel: string; maxL?: number; backends?: string[]; prepare(L: number): Prepared}
 
@@ -127,7 +136,7 @@ function prepared(inputs: tf.Tensor[], run: () => tf.Tensor, js: () => unknown):
 
 export function cases(): CaseDef[] {
   const sys = system();
-  const lti = {ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect} as const;
+  const lti = {ssmKernel, ssmRecurrent, ssmRecurrentFused, ssmRecurrentComposite, causalConv, causalConvFFT, causalConvFFTComposite, causalConvDirect} as const;
   const ltiCase = (kernel: keyof typeof lti, prepare: (f: any, L: number) => Prepared): CaseDef =>
     ({kernel, prepare: (L) => prepare(lti[kernel], L)});
   return [
@@ -154,27 +163,29 @@ export function cases(): CaseDef[] {
           () => selectiveScanLoop(u, delta, A, B, C, D, nb, L, d, n));
       }
     })),
-    ltiCase("ssmRecurrent", (f, L) => {
+    ...(["ssmRecurrent", "ssmRecurrentFused", "ssmRecurrentComposite"] as const).map((kernel) => ({...ltiCase(kernel, (f, L) => {
       const u = uniform(L, 8);
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n]), tf.tensor(u)];
       return prepared(ts, () => f(ts[0], ts[1], ts[2], ts[3]), () => ltiRecurrentLoop(sys.Ab, sys.Bb, sys.C, sys.n, u));
-    }),
+    }), backends: kernel === "ssmRecurrentFused" ? GPU_BACKENDS : undefined})),
     ltiCase("ssmKernel", (f, L) => {
       const ts = [tf.tensor(sys.Ab, [sys.n, sys.n]), tf.tensor(sys.Bb, [sys.n, 1]), tf.tensor(sys.C, [1, sys.n])];
       return prepared(ts, () => f(ts[0], ts[1], ts[2], L), () => ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L));
     }),
-    ...(["causalConvFFT", "causalConvDirect"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
+    ...(["causalConv", "causalConvFFT", "causalConvFFTComposite", "causalConvDirect"] as const).map((kernel) => ltiCase(kernel, (f, L) => {
       const u = uniform(L, 9);
       const K = ltiKernelLoop(sys.Ab, sys.Bb, sys.C, sys.n, L);
       const ts = [tf.tensor(u), tf.tensor(K)];
       return prepared(ts, () => f(ts[0], ts[1]), () => convLoop(u, K));
     })),
-    {kernel: "softmaxAttention", maxL: ATTENTION_MAX_L, prepare(L) {
-      const d = 16;
-      const [q, k, v] = [uniform(L * d, 10), uniform(L * d, 11), uniform(L * d, 12)];
-      const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
-      return prepared(ts, () => softmaxAttention(ts[0], ts[1], ts[2]), () => softmaxAttentionLoop(q, k, v, L, d, d));
-    }},
+    ...([["softmaxAttention", softmaxAttention], ["softmaxAttentionFused", softmaxAttentionFused], ["softmaxAttentionComposite", softmaxAttentionComposite]] as const)
+      .map(([kernel, f]): CaseDef => ({kernel, maxL: kernel === "softmaxAttentionFused" ? undefined : ATTENTION_MAX_L,
+        backends: kernel === "softmaxAttentionFused" ? GPU_BACKENDS : undefined, prepare(L) {
+        const d = 16;
+        const [q, k, v] = [uniform(L * d, 10), uniform(L * d, 11), uniform(L * d, 12)];
+        const ts = [tf.tensor(q, [L, d]), tf.tensor(k, [L, d]), tf.tensor(v, [L, d])];
+        return prepared(ts, () => f(ts[0], ts[1], ts[2]), () => softmaxAttentionLoop(q, k, v, L, d, d));
+      }})),
     ...(["linearAttention", "linearAttentionRecurrent"] as const).map((kernel): CaseDef => ({
       kernel, maxL: kernel === "linearAttention" ? ATTENTION_MAX_L : undefined, prepare(L) {
         const d = 16;

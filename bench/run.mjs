@@ -7,6 +7,8 @@
 // --kernels=selective runs the selective-scan rows (fused, composite; d = 64 and 1536), which
 // also time a numpy loop over l (bench/numpy_selective.py) and print a summary table. A run of
 // some kernels only is saved beside the full run (results/kernels-….json) or where --out says.
+//   node bench/run.mjs --gpu [ARGS]   the Node + Dawn (WebGPU) entry instead: bench/gpu/lti-main.ts,
+//                                     on this machine's GPU through the `webgpu` package (see there)
 // The larger sizes of a kernel on a backend are skipped once a cell takes more than
 // BENCH_CAP_MS per call (default 3000; first call with shader compiles: 4x that), or when
 // the next size is predicted (linear or quadratic growth) to take more than 8 s; attention is not run above L = 4096 (l² memory).
@@ -18,6 +20,13 @@ import {launch, serve} from "../tools/browser/harness.mjs";
 import {ROOT, buildPage} from "../tools/browser/bundle.mjs";
 
 const args = process.argv.slice(2);
+if (args.includes("--gpu")) {
+  // Node + Dawn: needs the `webgpu` package (npm i --no-save webgpu@0.6.2) and a Vulkan driver.
+  const rest = args.filter((a) => a !== "--gpu");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", "./bench/gpu/dawn-setup.mjs", "bench/gpu/lti-main.ts", ...rest],
+    {cwd: ROOT, stdio: "inherit"});
+  process.exit(r.status ?? 1);
+}
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const SIZES = quick ? [256, 1024] : [256, 1024, 4096, 16384];
@@ -132,7 +141,8 @@ const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...row
 const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
 console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).` +
   `\nChromium's performance.now() is coarsened to 0.1 ms: small JS chromium times are quantised.`);
-console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99", ssd: "b=1, h=1, p=n=16, a in [-0.05, 0]; chunked: chunk 64; fused: WebGPU scan with chunk about sqrt(L), a loop on cpu/wasm"}).map(([k, v]) => `${k} ${v}`).join("; ")}`);
+console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99", ssd: "b=1, h=1, p=n=16, a in [-0.05, 0]; chunked: chunk 64; fused: WebGPU scan with chunk about sqrt(L), a loop on cpu/wasm"}).map(([k, v]) => `${k} ${v}`).join("; ")}` +
+  `\nNames: X = the fastest path per backend and L (what the site calls), XFused = the webgl/webgpu program, XComposite = tfjs ops; causalConvFFT is fused on webgl/webgpu.`);
 console.log(table);
 // The selective scan side by side: composite vs fused per backend, the JS loop, numpy's loop.
 const selRows = [];

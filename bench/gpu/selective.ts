@@ -24,10 +24,10 @@ export interface SelectiveBenchOptions {
 export const DEFAULT_SIZES = [{l: 4096, d: 64}, {l: 4096, d: 1536}, {l: 16384, d: 64}];
 export const DEFAULT_VARIANTS: SelectiveScanTuning[] = [
   {workgroupSize: 128, items: 8, stateGroup: 8},
-  {workgroupSize: 128, items: 16, stateGroup: 8},
+  {workgroupSize: 256, items: 4, stateGroup: 4},
   {workgroupSize: 32, items: 16, stateGroup: 16},
   {workgroupSize: 64, items: 8, stateGroup: 16},
-  {workgroupSize: 256, items: 4, stateGroup: 4}
+  {workgroupSize: 64, items: 16, stateGroup: 16}
 ];
 
 function uniform(count: number, seed: number, lo = -1, hi = 1): Float32Array {

@@ -29,7 +29,7 @@ export {nextPowerOfTwo, fftColumns, fft, ifft, convolveReal, rfftConvolve} from 
 export {METHODS, discretizeCore, discretizeF64} from "./lti/discretize.js";
 export {MEASURES, hippoArrays, legendreReconstruct} from "./lti/hippo.js";
 export {
-  MEMORY_MEASURES, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
+  MEMORY_MEASURES, FOUT_WINDOW, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
   hippoStatesF64, hippoStates, reconstructionError,
   type MemoryMeasure, type LegsMethod, type MemoryOptions, type StatesOptions
 } from "./lti/legendre.js";
@@ -63,6 +63,16 @@ export {
 
 // ---- scan levels (page 5, /selective): Hillis–Steele and Blelloch kept level by level
 export {hillisSteeleLevels, blellochLevels, blellochScan, type ScanLevel, type BlellochLevels} from "./seq/scanLevels.js";
+
+// ---- fused GPU programs (webgl, webgpu) and the composite forms they are checked against
+export {activeGpu, softwareGpu, pathKey, type GpuBackend} from "./gpu.js";
+export {convolveRealComposite} from "./linalg/fft.js";
+export {radixPlan} from "./linalg/fftConvGpu.js";
+export {causalConvFFTComposite, causalConvFFTFused} from "./lti/causalConv.js";
+export {ssmRecurrentComposite, ssmRecurrentFused} from "./lti/ssmRecurrent.js";
+export {FUSED_MAX_N, useFusedRecurrence} from "./lti/ssmRecurrentGpu.js";
+export {softmaxAttentionComposite} from "./seq/attention.js";
+export {FUSED_MAX_D, COMPOSITE_MAX_L, softmaxAttentionFused, useFusedSoftmax} from "./seq/softmaxFused.js";
 
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";

@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import {assertInteger, assertRank, assertShape, assertValues, fail, toTensor, type TensorLike} from "../validate.js";
 import {randomFeatureMap, type RandomFeatureSpec} from "./featureMaps.js";
 import {scanPairs} from "./linearScan.js";
+import {softmaxAttentionGpu} from "./softmaxFused.js";
 import {ssdChunkedOf} from "./ssd.js";
 import {FUSED_BACKENDS, ssdFused} from "./ssdFused.js";
 
@@ -59,14 +60,24 @@ function checkQKV(q: TensorLike, k: TensorLike, v: TensorLike, fn: string): [tf.
  * Softmax attention: softmax(q kᵀ / √d_k + mask) v, where the causal mask is −∞ (here
  * −1e30) above the diagonal, so row t attends to s ≤ t only.
  *
- * q, k (l, d_k); v (l, d_v) → (l, d_v). Memory O(l²).
+ * q, k (l, d_k); v (l, d_v) → (l, d_v). On webgl/webgpu with d_k, d_v ≤ 32, where it
+ * measured faster (useFusedSoftmax), one fused program (./softmaxFused.ts, memory O(l·d));
+ * elsewhere softmaxAttentionComposite (memory O(l²)).
  */
 export function softmaxAttention(q: TensorLike, k: TensorLike, v: TensorLike, {causal = true}: {causal?: boolean} = {}): tf.Tensor {
   const fn = "softmaxAttention";
   return tf.tidy(() => {
     const [qt, kt, vt] = checkQKV(q, k, v, fn);
-    const W = softmaxWeights(qt, kt, causal); // (l, l)
-    return tf.matMul(W, vt); // (l, d_v)
+    return softmaxAttentionGpu(qt, kt, vt, causal) ?? tf.matMul(softmaxWeights(qt, kt, causal), vt); // (l, d_v)
+  });
+}
+
+/** softmaxAttention from tfjs ops on every backend (the l×l weights, then a matmul). */
+export function softmaxAttentionComposite(q: TensorLike, k: TensorLike, v: TensorLike, {causal = true}: {causal?: boolean} = {}): tf.Tensor {
+  const fn = "softmaxAttentionComposite";
+  return tf.tidy(() => {
+    const [qt, kt, vt] = checkQKV(q, k, v, fn);
+    return tf.matMul(softmaxWeights(qt, kt, causal), vt); // (l, d_v)
   });
 }
 

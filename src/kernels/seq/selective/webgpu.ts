@@ -26,10 +26,13 @@ type Info = tf.TensorInfo;
 
 /** Largest state size n of the fused WebGPU kernel (the carried state lives in workgroup memory). */
 export const WEBGPU_MAX_N = 256;
-// 64 invocations × 16 steps (chunks of 1024), all 16 states of Mamba's n in one group: the
-// fewest barriers per step (a software GPU ran it 2.1x faster than 128 × 8 × 8); other
-// tunings are timed beside it by bench/gpu/selective.ts on the real GPU.
-export const WEBGPU_DEFAULTS = {workgroupSize: 64, items: 16, stateGroup: 16};
+// 128 invocations × 16 steps, states in groups of 8: the most consistent of six tunings on an
+// NVIDIA H200 in two runs (Dawn, 2026-12-02; b = 1, n = 16; GPU time by timestamp queries):
+// 0.13 / 0.79 ms at l = 4096, d = 64; 6.0 / 6.4 ms at l = 4096, d = 1536; 0.52 / 0.52 ms at
+// l = 16384, d = 64. The first default, 64 × 16 × 16, was chosen on a software GPU (0.20,
+// 6.9, 0.85 ms in the first run). bench/gpu/selective.ts times the others beside it;
+// bench/gpu/results/ has the runs.
+export const WEBGPU_DEFAULTS = {workgroupSize: 128, items: 16, stateGroup: 8};
 /** WebGPU's default limit of workgroup memory (maxComputeWorkgroupStorageSize), kept for portability. */
 export const WEBGPU_WORKGROUP_BYTES = 16384;
 /** Workgroup memory of the kernel: the scanned maps (2·G·W floats) and the carried state. */
