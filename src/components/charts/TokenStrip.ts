@@ -26,6 +26,8 @@ export interface StripRow {
   format?: (v: number) => string;
   /** per-token bar colours (overrides color) */
   colors?: readonly string[];
+  /** per-token text over the bars (overrides format; "" prints nothing) */
+  labels?: readonly string[];
 }
 
 export interface TokenStripOptions {
@@ -97,8 +99,8 @@ export function TokenStrip(tokens: readonly StripToken[], rows: readonly StripRo
       const h = scale(v), x = pad + i * cellW;
       el("rect", {x: x + cellW * 0.18, y: base - h, width: Math.max(1, cellW * 0.64), height: Math.max(h, v !== lo ? 0.8 : 0),
         fill: row.colors?.[i] ?? color, "fill-opacity": 0.85, class: "ssm-bar", "data-value": v}, rg);
-      const label = fmt(v);
-      if (textWidth(label, t.fontSize * 0.85) <= cellW * 1.05) {
+      const label = row.labels ? row.labels[i] ?? "" : fmt(v);
+      if (label && textWidth(label, t.fontSize * 0.85) <= cellW * 1.05) {
         text(rg, label, {x: x + cellW / 2, y: base - h - t.fontSize * 0.3, "text-anchor": "middle", "font-size": t.fontSize * 0.85, fill: t.text})
       }
     }
