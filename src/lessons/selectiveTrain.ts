@@ -259,7 +259,7 @@ export function parseTestTokens(text: string, task: Task, maxLength = 4 * task.l
   if (parts.length > maxLength) return {error: `at most ${maxLength} tokens, got ${parts.length}`};
   const ids = new Int32Array(parts.length);
   for (let i = 0; i < parts.length; i++) {
-    const id = task.tokenNames.indexOf(parts[i]);
+    const id = task.tokenNames.indexOf(parts[i] === "." ? "·" : parts[i]); // "." types the noise token
     if (id < 0) return {error: `${JSON.stringify(parts[i])} is not a token of this task (use ${task.tokenNames.join(" ")})`};
     ids[i] = id;
   }
@@ -268,6 +268,19 @@ export function parseTestTokens(text: string, task: Task, maxLength = 4 * task.l
 
 export function formatTestTokens(tokens: ArrayLike<number>, task: Task): string {
   return Array.from(tokens, (t) => task.tokenNames[t]).join(" ");
+}
+
+/**
+ * The reader's click on token i: a content token moves to the next content token (selective
+ * copying: noise → colour 1 → … → last colour → noise); markers and S stay, as does bad text.
+ */
+export function cycleToken(text: string, i: number, task: Task): string {
+  const p = parseTestTokens(text, task);
+  if (!p.tokens || !(i >= 0 && i < p.tokens.length)) return text;
+  const t = p.tokens[i], last = task.tokenNames.length - 1; // the marker / S is the last id
+  if (t === last) return text;
+  p.tokens[i] = (t + 1) % last;
+  return formatTestTokens(p.tokens, task);
 }
 
 /** One held-out-style sequence of the task, as text (seeded). */
@@ -410,3 +423,79 @@ export const PAPER = {
   ],
   setting: "Table 1: sequences of length 4096, 16 tokens to copy, vocabulary 16, 2-layer models; Table 2: induction heads trained at length 256, tested up to 2²⁰"
 } as const;
+
+// ---------------------------------------------------------------- the section's state
+
+/** Whether a shipped run was trained with these settings (task, length, tokens to copy, default state size). */
+export function shippedMatches(sh: Shipped, s: TrainSettings): boolean {
+  const a = sh.settings;
+  return a.task === s.task && a.length === s.length && s.dState === 0 && (s.task !== "selective-copying" || a.nData === s.nData);
+}
+
+/**
+ * What the section shows for one choice of settings: the shipped runs that match them until
+ * the reader presses Train, then the live run (which replaces them), paused, resumed or reset.
+ */
+export class TrainingSession {
+  readonly settings: TrainSettings;
+  readonly why: string | null;
+  private readonly shipped: Shipped[];
+  private live: LiveTraining | null = null;
+
+  /** shipped: every first-paint run the page loaded (it keeps and disposes them). */
+  constructor(settings: TrainSettings, shipped: readonly Shipped[]) {
+    this.settings = settings;
+    this.why = checkSettings(settings);
+    this.shipped = settings.models.map((m) => shipped.find((sh) => sh.run.model === m && shippedMatches(sh, settings))).filter((x): x is Shipped => x != null);
+  }
+
+  get status(): "empty" | "shipped" | "running" | "paused" | "done" {
+    if (!this.live) return this.shipped.length ? "shipped" : "empty";
+    return this.live.isRunning ? "running" : this.live.done ? "done" : "paused";
+  }
+
+  /** The task the runs are on (the live run's, else the settings'). */
+  task(): Task {
+    return this.live?.task ?? taskOf(this.settings);
+  }
+
+  /** The curves to draw: the live run's, else the matching shipped runs'. */
+  runs(): RunView[] {
+    if (this.live) return this.live.progress().runs;
+    return this.shipped.map((s) => s.run);
+  }
+
+  /** The models the test strip and extrapolation use, by name. */
+  models(): Record<string, SequenceModel> {
+    if (this.live) return this.live.models();
+    return Object.fromEntries(this.shipped.map((s) => [s.run.model, s.model]));
+  }
+
+  /** Shipped induction-heads extrapolation (accuracy per length), when the shown run is shipped. */
+  shippedExtrapolation(): {model: string; points: {length: number; accuracy: number}[]}[] {
+    if (this.live) return [];
+    return this.shipped.filter((s) => s.extrapolation).map((s) => ({model: s.run.model, points: Object.entries(s.extrapolation!).map(([l, a]) => ({length: Number(l), accuracy: a}))}));
+  }
+
+  /** Starts (or resumes) training live; resolves true when done, false when paused or reset. */
+  train(onProgress: (p: Progress) => void, yieldFn?: () => Promise<void>): Promise<boolean> {
+    if (this.why) throw new Error(`TrainingSession.train: ${this.why}`);
+    this.live ??= new LiveTraining(this.settings);
+    return this.live.train(onProgress, yieldFn);
+  }
+
+  pause(): Promise<void> {
+    return this.live ? this.live.pause() : Promise.resolve();
+  }
+
+  progress(): Progress | null {
+    return this.live ? this.live.progress() : null;
+  }
+
+  /** Drops the live run (its tensors freed); the shipped runs show again. */
+  async reset(): Promise<void> {
+    const l = this.live;
+    this.live = null;
+    if (l) await l.dispose();
+  }
+}

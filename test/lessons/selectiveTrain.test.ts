@@ -157,3 +157,43 @@ describe("figures and text", () => {
     expect(formatDuration(7300)).toBe("2 h 1 min");
   });
 });
+
+describe("editing the test strip", () => {
+  it("cycleToken moves a content token to the next and leaves markers, S and bad indices alone; '.' types noise", async () => {
+    const {cycleToken} = await import("../../src/lessons/selectiveTrain.js");
+    const sc = taskOf(TRAIN_SETTINGS), ih = taskOf({...TRAIN_SETTINGS, task: "induction-heads"});
+    expect(cycleToken("· 3 8 ? ?", 0, sc)).toBe("1 3 8 ? ?");
+    expect(cycleToken("· 3 8 ? ?", 2, sc)).toBe("· 3 · ? ?");
+    expect(cycleToken("· 3 8 ? ?", 3, sc)).toBe("· 3 8 ? ?");
+    expect(cycleToken("· 3 8 ? ?", 9, sc)).toBe("· 3 8 ? ?");
+    expect(cycleToken(". 3 8 ? ?", 1, sc)).toBe("· 4 8 ? ?");
+    expect(cycleToken("a S o d S", 2, ih)).toBe("a S a d S");
+    expect(cycleToken("a S o d S", 1, ih)).toBe("a S o d S");
+  });
+});
+
+describe("TrainingSession", () => {
+  it("shows the matching shipped runs until Train, then the live run; reset brings the shipped ones back", async () => {
+    const {TrainingSession, shippedMatches} = await import("../../src/lessons/selectiveTrain.js");
+    const before = tf.memory().numTensors;
+    const shipped = [shippedRun(ship("selective-copying-s4d")), shippedRun(ship("selective-copying-mamba"))];
+    expect(shippedMatches(shipped[1], TRAIN_SETTINGS)).toBe(true);
+    expect(shippedMatches(shipped[1], {...TRAIN_SETTINGS, dState: 4})).toBe(false);
+    const s = new TrainingSession(TRAIN_SETTINGS, shipped);
+    expect(s.status).toBe("shipped");
+    expect(s.runs().map((r) => r.source)).toEqual(["shipped", "shipped"]);
+    expect(new TrainingSession({...TRAIN_SETTINGS, length: 24}, shipped).status).toBe("empty");
+    const bad = new TrainingSession({...TRAIN_SETTINGS, nData: 30}, shipped);
+    expect(bad.why).toMatch(/tokens to copy/);
+    expect(() => bad.train(() => {})).toThrow(/^TrainingSession.train: the tokens to copy/);
+    const t = new TrainingSession({...tiny, models: ["s4d"]}, shipped);
+    expect(t.status).toBe("empty");
+    expect(await t.train(() => {})).toBe(true);
+    expect(t.status).toBe("done");
+    expect(t.runs()[0].source).toBe("live");
+    await t.reset();
+    expect(t.status).toBe("empty");
+    shipped.forEach((x) => x.model.params.dispose());
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
