@@ -388,9 +388,11 @@ export function smooth(x: readonly number[], y: readonly number[], w = 20): {x: 
 
 /** One line per model: its accuracy, size and where the run comes from. */
 export function runSentence(r: RunView, task: TrainTask): string {
+  const at = r.curves.evalStep.at(-1);
   const acc = Number.isFinite(r.accuracy) ? `${(100 * r.accuracy).toFixed(1)} % held-out accuracy` : "no held-out accuracy yet";
   const what = task === "selective-copying" ? "of the copied tokens right" : "of the final predictions right";
-  return `${LABEL[r.model]}: ${acc} (${what}) after ${r.step} steps; ${r.params.toLocaleString("en")} parameters, a state of ${r.stateSize.toLocaleString("en")} numbers; ${r.note}.`;
+  const when = at != null && at !== r.step ? ` at step ${at} (now at step ${r.step})` : ` after ${r.step} steps`;
+  return `${LABEL[r.model]}: ${acc} (${what})${when}; ${r.params.toLocaleString("en")} parameters, a state of ${r.stateSize.toLocaleString("en")} numbers; ${r.note}.`;
 }
 
 /** The test strip's cells and rows (TokenStrip). */
@@ -404,7 +406,8 @@ export function testFigure(tokens: Int32Array, task: Task, views: readonly TestV
   const rows = views.flatMap((v) => {
     const r: {name: string; values: Float64Array; color: string; domain?: [number, number]; colors?: string[]; labels?: string[]}[] = [];
     const m = v.model as TrainModel;
-    if (v.delta) r.push({name: `${LABEL[m]}: Δₜ (layer 1, mean over its channels)`, values: v.delta, color: "#f28e2b"});
+    // Δ on [0, max(0.1, max Δ)]: 0.1 is dt_max of the initialisation, so an untrained Δ looks small, not full
+    if (v.delta) r.push({name: `${LABEL[m]}: Δₜ (layer 1, mean over its channels)`, values: v.delta, color: "#f28e2b", domain: [0, Math.max(0.1, ...v.delta)]});
     const right = (i: number) => v.predicted[i] === scored.get(i);
     r.push({name: `${LABEL[m]}: its prediction where the task scores (tall: right, short red: wrong)`, domain: [0, 1], color: COLOR[m],
       values: Float64Array.from(tokens, (_, i) => (scored.has(i) ? (right(i) ? 1 : 0.3) : 0)),
@@ -463,6 +466,12 @@ export class TrainingSession {
   runs(): RunView[] {
     if (this.live) return this.live.progress().runs;
     return this.shipped.map((s) => s.run);
+  }
+
+  /** The chosen models that have nothing to show yet (no live run and no shipped run for these settings). */
+  missing(): TrainModel[] {
+    if (this.live) return [];
+    return this.settings.models.filter((m) => !this.shipped.some((s) => s.run.model === m));
   }
 
   /** The models the test strip and extrapolation use, by name. */

@@ -146,3 +146,65 @@ test("/selective on webgl: the strip, Theorem 1 and every scan level agree with 
     await context.close();
   }
 });
+
+test("/selective learning live on wasm: shipped runs first, Train runs steps and the loss moves, Pause stops, Reset frees every tensor, the test strip edits", async () => {
+  const {page, context, errors, foreign} = await openPage(site.browser, site.origin, "/selective?backend=wasm&tmodel=mamba&tsteps=100&blockl=16");
+  try {
+    await page.waitForSelector(".selective-train-readout", {timeout: 120_000});
+    await page.waitForSelector(".selective-test-readout", {timeout: 60_000});
+    const r0 = await data(page, "selective-train-readout");
+    assert.equal(r0.status, "shipped", "first paint shows the shipped run");
+    assert.match(await page.locator(".selective-train-readout .ssm-readout-main").textContent(), /Mamba \(selective\): 74\.6 % held-out accuracy/);
+    assert.ok(await page.locator(".ssm-figure[data-filename=selective-train-accuracy] .ssm-series").count() >= 1, "the shipped curves are drawn");
+    const t0 = Number(r0.tensors);
+
+    // The test strip: a click on a noise token makes it a colour; the readout follows.
+    const tokens0 = (await data(page, "selective-test-readout")).tokens;
+    await page.locator('.ssm-figure[data-filename=selective-test-strip] .ssm-token[data-index="0"]').click();
+    await page.waitForFunction((t) => document.querySelector(".selective-test-readout")?.dataset.tokens !== t, tokens0, {timeout: 30_000});
+    assert.match((await data(page, "selective-test-readout")).tokens, /^1 /);
+    assert.equal(await page.locator(".ssm-figure[data-filename=selective-test-strip] .ssm-strip-row").count(), 2, "Mamba: Δ and its predictions");
+
+    // Train a few steps, then pause.
+    await page.locator(".selective-train").click();
+    await page.waitForFunction(() => /^Step ([3-9]|\d\d)/.test(document.querySelector(".selective-train-status")?.textContent ?? ""), null, {timeout: 120_000});
+    await page.locator(".selective-pause").click();
+    await page.waitForFunction(() => /^Paused at step/.test(document.querySelector(".selective-train-status")?.textContent ?? ""), null, {timeout: 60_000});
+    const r1 = await data(page, "selective-train-readout");
+    assert.equal(r1.status, "paused");
+    const [first] = JSON.parse(r1.first), [last] = JSON.parse(r1.loss);
+    assert.ok(Number.isFinite(first) && Number.isFinite(last) && first !== last, `the loss moved (${first} → ${last})`);
+    const step = Number(r1.step);
+    await page.waitForTimeout(1500);
+    assert.equal(Number((await data(page, "selective-train-readout")).step), step, "paused: no more steps");
+    assert.equal(await page.locator(".selective-train").textContent(), "Resume");
+    console.log(`selective live training (wasm): ${await page.locator(".selective-train-status").textContent()} first loss ${first}, last ${last}`);
+
+    // Reset: the shipped run is back and no tensor is left behind.
+    await page.locator(".selective-reset").click();
+    await page.waitForFunction(() => document.querySelector(".selective-train-readout")?.dataset.status === "shipped", null, {timeout: 30_000});
+    assert.equal(Number((await data(page, "selective-train-readout")).tensors), t0, "tf.memory().numTensors is back where it was");
+    const png = await exportAs(page, "selective-train-loss", "png-2");
+    assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "the loss figure exports a PNG");
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(clean(errors), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/selective induction heads: the shipped run's extrapolation is drawn; impossible settings are refused", async () => {
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/selective?backend=cpu&ttask=induction-heads&tmodel=mamba&tsteps=800&blockl=16&tlen=abc&tcopy=12");
+  try {
+    await page.waitForSelector(".selective-ext-readout", {timeout: 120_000});
+    assert.ok(await page.locator('.ssm-control[data-key=tlen] .ssm-url-warning').count() === 1, "a bad length is refused");
+    assert.match(await page.locator(".selective-ext-readout").textContent(), /Trained at l = 32\. Mamba \(selective\): 100 % at 32, 100 % at 64, 100 % at 128/);
+    await page.selectOption('.ssm-control[data-key=ttask] select', "selective-copying");
+    await page.selectOption('.ssm-control[data-key=tlen] select', "16");
+    await page.waitForFunction(() => /Cannot train: the tokens to copy/.test(document.querySelector(".selective-train-box")?.textContent ?? ""), null, {timeout: 30_000});
+    assert.ok(await page.locator(".selective-train").isDisabled(), "Train is off for settings that cannot be trained");
+    assert.deepEqual(clean(errors), []);
+  } finally {
+    await context.close();
+  }
+});

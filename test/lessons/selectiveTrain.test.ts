@@ -133,6 +133,8 @@ describe("the test strip", () => {
     expect(f.tokens[4].sub).toBe("→ 3");
     expect(f.tokens[0].muted).toBe(true);
     expect(f.rows.length).toBe(2);
+    expect(f.rows[0].domain).toEqual([0, 6]);
+    expect(testFigure(tokens, sc, [{...view, delta: new Float64Array(6).fill(0.02)}]).rows[0].domain).toEqual([0, 0.1]);
     expect(f.rows[1].labels).toEqual(["", "", "", "", "3", "4"]);
     expect(Array.from(f.rows[1].values)).toEqual([0, 0, 0, 0, 1, 0.3]);
     expect(f.rows[1].colors![5]).toBe("#e15759");
@@ -148,6 +150,7 @@ describe("figures and text", () => {
     const c = curveSeries([run]);
     expect(c.accuracy[0].y).toEqual([50]);
     expect(c.loss[0].name).toBe("S4D (LTI): training loss");
+    expect(runSentence({...run, step: 7}, "induction-heads")).toMatch(/^S4D \(LTI\): 50\.0 % held-out accuracy \(of the final predictions right\) at step 2 \(now at step 7\);/);
   });
 
   it("progressText and formatDuration", () => {
@@ -183,6 +186,8 @@ describe("TrainingSession", () => {
     expect(s.status).toBe("shipped");
     expect(s.runs().map((r) => r.source)).toEqual(["shipped", "shipped"]);
     expect(new TrainingSession({...TRAIN_SETTINGS, length: 24}, shipped).status).toBe("empty");
+    expect(new TrainingSession({...TRAIN_SETTINGS, task: "induction-heads"}, shipped).missing()).toEqual(["s4d", "mamba"]);
+    expect(s.missing()).toEqual([]);
     const bad = new TrainingSession({...TRAIN_SETTINGS, nData: 30}, shipped);
     expect(bad.why).toMatch(/tokens to copy/);
     expect(() => bad.train(() => {})).toThrow(/^TrainingSession.train: the tokens to copy/);
