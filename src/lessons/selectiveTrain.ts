@@ -219,6 +219,22 @@ export function formatDuration(s: number): string {
   return m < 60 ? `${m} min ${r} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/**
+ * A page's yield between training steps: the next animation frame (so the browser paints and
+ * handles input between steps, not only runs other tasks) or 100 ms, whichever comes first (a
+ * hidden tab has no frames), then a macrotask.
+ */
+export function frameYield(): Promise<void> {
+  const raf = (globalThis as {requestAnimationFrame?: (f: () => void) => number}).requestAnimationFrame;
+  if (!raf) return nextTurn();
+  return new Promise<void>((resolve) => {
+    let done = false;
+    const go = () => { if (!done) { done = true; resolve(); } };
+    raf(go);
+    setTimeout(go, 100);
+  }).then(nextTurn);
+}
+
 // ---------------------------------------------------------------- first paint
 
 export interface Shipped {
@@ -409,7 +425,7 @@ export function testFigure(tokens: Int32Array, task: Task, views: readonly TestV
     // Δ on [0, max(0.1, max Δ)]: 0.1 is dt_max of the initialisation, so an untrained Δ looks small, not full
     if (v.delta) r.push({name: `${LABEL[m]}: Δₜ (layer 1, mean over its channels)`, values: v.delta, color: "#f28e2b", domain: [0, Math.max(0.1, ...v.delta)]});
     const right = (i: number) => v.predicted[i] === scored.get(i);
-    r.push({name: `${LABEL[m]}: its prediction where the task scores (tall: right, short red: wrong)`, domain: [0, 1], color: COLOR[m],
+    r.push({name: `${LABEL[m]}: prediction where scored (tall: right, red: wrong)`, domain: [0, 1], color: COLOR[m],
       values: Float64Array.from(tokens, (_, i) => (scored.has(i) ? (right(i) ? 1 : 0.3) : 0)),
       colors: Array.from(tokens, (_, i) => (scored.has(i) && !right(i) ? "#e15759" : COLOR[m])),
       labels: Array.from(tokens, (_, i) => (scored.has(i) ? task.tokenNames[v.predicted[i]] : ""))});

@@ -161,6 +161,13 @@ describe("figures and text", () => {
   });
 });
 
+describe("frameYield", () => {
+  it("resolves without animation frames (Node, a hidden tab)", async () => {
+    const {frameYield} = await import("../../src/lessons/selectiveTrain.js");
+    await expect(frameYield()).resolves.toBeUndefined();
+  });
+});
+
 describe("editing the test strip", () => {
   it("cycleToken moves a content token to the next and leaves markers, S and bad indices alone; '.' types noise", async () => {
     const {cycleToken} = await import("../../src/lessons/selectiveTrain.js");
