@@ -407,7 +407,7 @@ export function runSentence(r: RunView, task: TrainTask): string {
   const at = r.curves.evalStep.at(-1);
   const acc = Number.isFinite(r.accuracy) ? `${(100 * r.accuracy).toFixed(1)} % held-out accuracy` : "no held-out accuracy yet";
   const what = task === "selective-copying" ? "of the copied tokens right" : "of the final predictions right";
-  const when = at != null && at !== r.step ? ` at step ${at} (now at step ${r.step})` : ` after ${r.step} steps`;
+  const when = at != null && at !== r.step ? ` at step ${at} (now at step ${r.step})` : ` after ${r.step} step${r.step === 1 ? "" : "s"}`;
   return `${LABEL[r.model]}: ${acc} (${what})${when}; ${r.params.toLocaleString("en")} parameters, a state of ${r.stateSize.toLocaleString("en")} numbers; ${r.note}.`;
 }
 
