@@ -7,7 +7,8 @@ import {
   linearScan, linearScanLoop, selectiveScan, selectiveScanComposite, selectiveScanLoop, linearAttention, linearAttentionLoop, linearAttentionRecurrent,
   softmaxAttention, softmaxAttentionLoop, ssmKernel, ssmRecurrent, causalConvFFT, causalConvDirect,
   causalConv, causalConvFFTComposite, ssmRecurrentFused, ssmRecurrentComposite, softmaxAttentionFused, softmaxAttentionComposite,
-  linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop, FUSED_BACKENDS
+  linearAttentionChunked, linearAttentionHeads, ssd, ssdRecurrent, ssdFused, ssdLoop, FUSED_BACKENDS,
+  discretizeF64, dplrCtilde, dplrHippo, dplrKernel, dplrKernelF64, ssmKernelLoop
 } from "../src/kernels/index.js";
 
 export const SIZES = [256, 1024, 4096, 16384];
@@ -34,7 +35,9 @@ export const SHAPES = {
   linearAttentionFused: "fused (WebGPU scan; loop on cpu/wasm), elu1, d_k=d_v=16",
   ssd: "chunk 64, b=1, h=1, p=n=16",
   ssdRecurrent: "scan, b=1, h=1, p=n=16",
-  ssdFused: "fused (WebGPU scan; loop on cpu/wasm), b=1, h=1, p=n=16"
+  ssdFused: "fused (WebGPU scan; loop on cpu/wasm), b=1, h=1, p=n=16",
+  dplrKernel: "LegS N=64, Δ=0.01 (JS: dplrKernelF64)",
+  ssmKernelLegS: "LegS N=64, Δ=0.01 (JS: float64 loop)"
 };
 /** Kernels whose work grows as L² (attention matrices, direct convolution). */
 export const QUADRATIC = ["softmaxAttention", "softmaxAttentionFused", "softmaxAttentionComposite", "linearAttention", "causalConvDirect"];
@@ -134,6 +137,26 @@ function prepared(inputs: tf.Tensor[], run: () => tf.Tensor, js: () => unknown):
   return {run, js, dispose: () => tf.dispose(inputs)};
 }
 
+/** S4's DPLR kernel and the naive kernel of the same system: HiPPO-LegS N = 64, bilinear Δ = 0.01. */
+function dplrCases(): CaseDef[] {
+  const N = 64, delta = 0.01;
+  let sys: ReturnType<typeof dplrHippo> | null = null; // O(N³) once, on first use
+  const legs = () => (sys ??= dplrHippo(N));
+  const C = Array.from(uniform(N, 93), (v) => v / Math.sqrt(N));
+  return [
+    {kernel: "dplrKernel", prepare(L) {
+      const Ct = dplrCtilde(legs(), C, delta, L); // S4 trains C̃: setup, not timed
+      return prepared([], () => dplrKernel(legs(), Ct, delta, L), () => dplrKernelF64(legs(), Ct, delta, L));
+    }},
+    {kernel: "ssmKernelLegS", prepare(L) {
+      const {Ab, Bb} = discretizeF64(legs().real.A, legs().real.B, delta, "bilinear");
+      const ts = [tf.tensor2d(Ab), tf.tensor2d(Bb), tf.tensor2d([C])];
+      const Ab64 = Ab.flat(), Bb64 = Bb.flat();
+      return prepared(ts, () => ssmKernel(ts[0], ts[1], ts[2], L), () => ssmKernelLoop(Ab64, Bb64, C, L));
+    }}
+  ];
+}
+
 export function cases(): CaseDef[] {
   const sys = system();
   const lti = {ssmKernel, ssmRecurrent, ssmRecurrentFused, ssmRecurrentComposite, causalConv, causalConvFFT, causalConvFFTComposite, causalConvDirect} as const;
@@ -223,7 +246,8 @@ export function cases(): CaseDef[] {
           return r.y;
         }, () => ssdLoop(x, a, B, C, 1, L, h, p, n));
       }
-    }))
+    })),
+    ...dplrCases()
   ];
 }
 

@@ -141,7 +141,7 @@ const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...row
 const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
 console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).` +
   `\nChromium's performance.now() is coarsened to 0.1 ms: small JS chromium times are quantised.`);
-console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99", ssd: "b=1, h=1, p=n=16, a in [-0.05, 0]; chunked: chunk 64; fused: WebGPU scan with chunk about sqrt(L), a loop on cpu/wasm"}).map(([k, v]) => `${k} ${v}`).join("; ")}` +
+console.log(`Shapes: ${Object.entries({linearScan: "(L,64)", selectiveScan: "b=1,d=64,n=16", ssmRecurrent: "n=16", ssmKernel: "n=16", causalConv: "u,K (L)", attention: "d_k=d_v=16, causal; linearAttention elu1, decay 0.99", ssd: "b=1, h=1, p=n=16, a in [-0.05, 0]; chunked: chunk 64; fused: WebGPU scan with chunk about sqrt(L), a loop on cpu/wasm", "dplrKernel, ssmKernelLegS": "HiPPO-LegS N=64, bilinear Δ=0.01 (S4 DPLR vs powers of Ā)"}).map(([k, v]) => `${k} ${v}`).join("; ")}` +
   `\nNames: X = the fastest path per backend and L (what the site calls), XFused = the webgl/webgpu program, XComposite = tfjs ops; causalConvFFT is fused on webgl/webgpu.`);
 console.log(table);
 // The selective scan side by side: composite vs fused per backend, the JS loop, numpy's loop.

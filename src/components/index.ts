@@ -18,3 +18,9 @@ export {PALETTE} from "./charts/common.js";
 export {TokenStrip, tokenStripHeight, type StripToken, type StripRow} from "./charts/TokenStrip.js";
 export {ScanLevels, scanLevelsHeight, type ScanRow} from "./charts/ScanLevels.js";
 export {BlockDiagram, blockDiagramHeight, type DiagramBox} from "./charts/BlockDiagram.js";
+// ---- page 7 (/family): the map, the cards, tables and small charts
+export {FamilyMap, familyMapHeight, familyLayout, type FamilyMapNode} from "./charts/FamilyMap.js";
+export {BarChart, type BarSeries} from "./charts/BarChart.js";
+export {LayerStrip} from "./charts/LayerStrip.js";
+export {DataTable} from "./dataTable.js";
+export {ModelCardHead, selectCard} from "./modelCard.js";

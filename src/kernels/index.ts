@@ -114,3 +114,12 @@ export {
   memoryAgainstContext, maxContext, type ModelMemoryConfig, type LayerKind, type MemoryRow
 } from "./family/jamba.js";
 export {wkvLoop, emaLoop, retentionLoop, s5Loop, h3Loop, gssLoop, crossScanDecayLoop} from "./reference/family.js";
+
+// ---- dplr: S4's diagonal-plus-low-rank kernel (Gu, Goel & Ré 2022) and its pieces
+export {skewEigF64} from "./linalg/eigh.js";
+export {fftF64} from "./linalg/fft64.js";
+export {
+  DPLR_MAX_N, dplrDecompose, dplrHippo, dplrLambda, dplrReconstruct, dplrCtilde, dplrWeights, dplrGenerating,
+  dplrKernelF64, dplrKernel, type Dplr, type DplrWeights, type DplrSpectrum
+} from "./lti/dplr.js";
+export {ssmKernelLoop} from "./reference/ssmKernel.js";
