@@ -360,6 +360,28 @@ export async function testView(name: string, model: SequenceModel, tokens: Int32
   };
 }
 
+/**
+ * Mamba's mean Δₜ by kind of token on the reader's strip: selective copying's colours, noise
+ * and markers; induction heads' S tokens, the token after the first S, and the rest. Empty
+ * kinds are left out.
+ */
+export function deltaByKind(tokens: ArrayLike<number>, delta: ArrayLike<number>, task: Task): {kind: string; mean: number; count: number}[] {
+  const last = task.tokenNames.length - 1;
+  let first = -1;
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] === last) { first = i; break; }
+  const kindOf = task.name === "selective-copying"
+    ? (t: number) => (t === 0 ? "noise" : t === last ? "markers" : "colours")
+    : (t: number, i: number) => (t === last ? "S" : i === first + 1 && first >= 0 ? "the token after the first S" : "other tokens");
+  const acc = new Map<string, {sum: number; count: number}>();
+  for (let i = 0; i < tokens.length; i++) {
+    const k = kindOf(tokens[i], i), a = acc.get(k) ?? {sum: 0, count: 0};
+    a.sum += delta[i];
+    a.count++;
+    acc.set(k, a);
+  }
+  return [...acc].map(([kind, a]) => ({kind, mean: a.sum / a.count, count: a.count}));
+}
+
 // ---------------------------------------------------------------- length extrapolation
 
 /** Held-out accuracy at the training length times each factor (one batch of `batch` sequences each). */

@@ -141,6 +141,17 @@ describe("the test strip", () => {
   });
 });
 
+describe("deltaByKind", () => {
+  it("averages Δ over colours, noise and markers (selective copying) or S, the token after S and the rest", async () => {
+    const {deltaByKind} = await import("../../src/lessons/selectiveTrain.js");
+    const sc = taskOf(TRAIN_SETTINGS), ih = taskOf({...TRAIN_SETTINGS, task: "induction-heads"});
+    expect(deltaByKind(parseTestTokens("· 3 · 5 ? ?", sc).tokens!, [1, 4, 3, 6, 0.5, 0.5], sc)).toEqual([
+      {kind: "noise", mean: 2, count: 2}, {kind: "colours", mean: 5, count: 2}, {kind: "markers", mean: 0.5, count: 2}]);
+    expect(deltaByKind(parseTestTokens("a S c d S", ih).tokens!, [1, 2, 3, 5, 4], ih)).toEqual([
+      {kind: "other tokens", mean: 3, count: 2}, {kind: "S", mean: 3, count: 2}, {kind: "the token after the first S", mean: 3, count: 1}]);
+  });
+});
+
 describe("figures and text", () => {
   it("smooth is a running mean, thinned for long curves; curveSeries gives percent accuracies", () => {
     expect(smooth([1, 2, 3, 4], [4, 2, 0, 2], 2)).toEqual({x: [1, 2, 3, 4], y: [4, 3, 1, 1]});
