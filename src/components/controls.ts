@@ -150,6 +150,41 @@ export function toggle(key: string, {label, value, url = true}: ToggleOptions): 
   });
 }
 
+export interface TextInputOptions {
+  label: string;
+  value: string;
+  /** null when the text is valid, else the reason (shown under the field; the value keeps the last valid text) */
+  validate: (s: string) => string | null;
+  maxLength?: number;
+  placeholder?: string;
+  url?: boolean;
+}
+
+/**
+ * A one-line text field. While the typed text is invalid the control keeps its last valid
+ * value and says why under the field; a valid text becomes the value at once.
+ */
+export function textInput(key: string, {label, value, validate, maxLength = 200, placeholder, url = true}: TextInputOptions): Control<string> {
+  const spec: Spec = {kind: "text", maxLength, validate, default: value};
+  const input = el("input", {type: "text", maxlength: String(maxLength), spellcheck: "false", autocomplete: "off", ...(placeholder ? {placeholder} : {})});
+  let last = value;
+  let invalid: HTMLElement | null = null;
+  const root = build<string>(key, spec, url, "text", label, input, {
+    read: () => {
+      const why = input.value.length > maxLength ? `longer than ${maxLength} characters` : validate(input.value);
+      invalid?.remove();
+      invalid = null;
+      if (why == null) return (last = input.value);
+      invalid = root.appendChild(el("div", {class: "ssm-text-invalid", role: "status"}));
+      invalid.textContent = `Not used: ${why}; still showing ${JSON.stringify(last)}.`;
+      return last;
+    },
+    show: (v) => { input.value = v; last = v; invalid?.remove(); invalid = null; },
+    text: null
+  });
+  return root;
+}
+
 interface Widget<T> {
   read(): T;
   show(value: T): void;
