@@ -14,6 +14,8 @@ export {Heatmap} from "./charts/Heatmap.js";
 export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
 export {SpectrumPanel} from "./charts/SpectrumPanel.js";
+export {SlidingKernel, type SlidingKernelSVG} from "./charts/SlidingKernel.js";
+export {Player, type PlayerElement} from "./player.js";
 export {PALETTE} from "./charts/common.js";
 // ---- page 7 (/family): the map, the cards, tables and small charts
 export {FamilyMap, familyMapHeight, familyLayout, type FamilyMapNode} from "./charts/FamilyMap.js";
