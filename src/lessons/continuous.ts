@@ -177,3 +177,23 @@ export async function holdError(p: ContinuousParams, series: Record<string, {val
   for (let k = 0; k <= STEPS; k++) err = Math.max(err, Math.abs(v.sol.y[k] - fine.y[2 * k]));
   return Number.isFinite(err) ? err : NaN;
 }
+
+/** The eigenvalue sliders' ranges and steps [min, max, step] (the page builds its sliders from them). */
+export const EIG_RANGES = {sigma: [-2, 1, 0.01], omega: [0, 6, 0.05], sigma2: [-2, 1, 0.01]} as const;
+
+/** x rounded to the slider's step and clamped to its range (steps counted from min). */
+export function snapTo([min, max, step]: readonly [number, number, number], x: number): number {
+  const v = min + Math.round((x - min) / step) * step;
+  return +Math.min(max, Math.max(min, v)).toFixed(Math.max(0, -Math.floor(Math.log10(step))));
+}
+
+/**
+ * The eigenvalue sliders for a point (re, im) picked in the s-plane: a complex pair σ ± iω
+ * (ω = |im|: either member of the pair may be dragged). When im rounds to ω = 0 and the pair is
+ * already real (σ and σ₂), the nearer of the two real eigenvalues follows re instead.
+ */
+export function pickedEigenvalue(p: Pick<ContinuousParams, "sigma" | "omega" | "sigma2">, re: number, im: number): Partial<Record<"sigma" | "omega" | "sigma2", number>> {
+  const omega = snapTo(EIG_RANGES.omega, Math.abs(im));
+  if (omega === 0 && p.omega === 0 && Math.abs(re - p.sigma2) < Math.abs(re - p.sigma)) return {sigma2: snapTo(EIG_RANGES.sigma2, re)};
+  return {sigma: snapTo(EIG_RANGES.sigma, re), omega};
+}
