@@ -53,7 +53,7 @@ export interface DplrView {
   /** |P̃_n|² (N): how strongly the rank-one term couples to each mode */
   P2: number[];
   reconError: number;
-  /** nodes j = 0 … L/2 (z_j = e^{−2πij/L}), with |K̂|, |diagonal part| and |Woodbury correction| */
+  /** nodes j = 0 … L/2 − 1 (z_j = e^{−2πij/L}; not the pole z = −1), with |K̂|, |diagonal part| and |Woodbury correction| */
   nodes: {j: Float64Array; Khat: Float64Array; diagonal: Float64Array; correction: Float64Array};
   /** DPLR kernel (float32, active backend), dense ssmKernel (float32), exact (float64 loop or null) */
   Kdplr: Float32Array; Kdense: Float32Array; Kexact: Float64Array | null;
@@ -77,7 +77,7 @@ export async function dplrView(N: number, delta: number, L: number, seed = 7): P
   const sys: Dplr = legsDplr(N), C = seededC(N, seed);
   const Ct = dplrCtilde(sys, C, delta, L);
   const g = dplrGenerating(sys, Ct, delta, L);
-  const half = L / 2 + 1, abs = (z: {re: Float64Array; im: Float64Array}) => Float64Array.from({length: half}, (_, j) => Math.hypot(z.re[j], z.im[j]));
+  const half = L / 2, abs = (z: {re: Float64Array; im: Float64Array}) => Float64Array.from({length: half}, (_, j) => Math.hypot(z.re[j], z.im[j]));
   const nodes = {j: Float64Array.from({length: half}, (_, j) => j), Khat: abs(g.Khat), diagonal: abs(g.diagonal), correction: abs(g.correction)};
   const {Ab, Bb} = discretizeF64(sys.real.A, sys.real.B, delta, "bilinear");
   const Kd = ssmKernel(Ab, Bb, [C], L);

@@ -131,7 +131,7 @@ describe.each(BACKENDS)("dplrView on %s", (backend) => {
       expect(v.maxDiff).toBeLessThan(1e-4 * v.scale);
       expect(v.dplrVsExact).toBeLessThan(1e-4 * v.scale);
       expect(v.reconError).toBeLessThan(1e-9 * N);
-      expect(v.nodes.j.length).toBe(L / 2 + 1);
+      expect(v.nodes.j.length).toBe(L / 2);
       // at z = 1 (j = 0) K̂ is Σ_k K̄_k
       const sum = v.Kexact!.reduce((s, x) => s + x, 0);
       expect(Math.abs(v.nodes.Khat[0] - Math.abs(sum))).toBeLessThan(1e-6 * Math.max(1, Math.abs(sum)));
