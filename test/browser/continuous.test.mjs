@@ -114,6 +114,7 @@ test("/continuous: dragging an eigenvalue in the s-plane moves it, the sliders a
     const plane = 'svg[data-pick="continuous-s-plane"]';
     await page.waitForSelector(`${plane} .ssm-pick-area`);
     const before = await page.$eval(`${plane} .ssm-series path`, (p) => p.getAttribute("transform"));
+    await page.locator(plane).scrollIntoViewIfNeeded();
     const box = await page.locator(`${plane} .ssm-pick-area`).boundingBox();
     // press near the upper-left of the plot (Re < 0, Im > 0) and drag a little to the right
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
