@@ -67,6 +67,9 @@ export const PAGES = {
   views: {
     path: "/views",
     ready: '.ssm-figure[data-filename="views-kernels"] svg .ssm-series',
+    // the two cost figures measure once when they first scroll into view: wait for both to finish
+    settle: ".views-dplr-cost[data-points]",
+    settleAlso: ".views-cost[data-points]",
     moves: (n) => ({
       "Δ": {key: "delta", values: zigzag(n, -3, -1, 3)}, // log10 Δ from 0.001 to 0.1
       "N": {key: "N", values: range(n, (i) => 8 + 2 * (i % 8))},
@@ -155,6 +158,9 @@ try {
     page.on("pageerror", (e) => errors.push(String(e)));
     await page.goto(`${server.origin}${spec.path}?backend=${BACKEND}`);
     await page.waitForSelector(spec.ready, {timeout: 120_000});
+    for (const sel of [spec.settle, spec.settleAlso].filter(Boolean)) {
+      await page.waitForSelector(sel, {state: "attached", timeout: 240_000}).catch(() => console.error(`  ${name}: ${sel} did not appear; measuring anyway`));
+    }
     await page.waitForTimeout(2000); // idle-time warm-up and deferred work settle
     const cdp = await context.newCDPSession(page);
     await cdp.send("Performance.enable");
