@@ -57,7 +57,8 @@ export function SlidingKernel({K, u, y}: SlidingKernelData, {width, height, talk
     hi.setAttribute("width", String((s + 1) * cell));
     hiY.setAttribute("y", String(y0 + s * cell));
     bars.forEach((b, i) => b.setAttribute("fill-opacity", i <= s ? "1" : "0.12"));
-    say.textContent = `row k = ${s}: K̄${s > 0 ? `_${s} … K̄_0` : "_0"} (the kernel, reversed) under u_0 … u_${s};  y_${s} = ${fmt(y[s])}`;
+    say.textContent = width < 480 ? `row k = ${s}: y_${s} = ${fmt(y[s])}`
+      : `row k = ${s}: K̄${s > 0 ? `_${s} … K̄_0` : "_0"} (the kernel, reversed) under u_0 … u_${s};  y_${s} = ${fmt(y[s])}`;
     svg.dataset.step = String(s);
   };
   svg.setStep(step);
