@@ -10,6 +10,7 @@
 // No DOM: the caller reads the URL. The webgpu and wasm backends are imported lazily, so a
 // page that ends on webgl or cpu never downloads them.
 import * as tf from "@tensorflow/tfjs";
+import {installWebGPUAddN} from "../kernels/index.js";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -218,6 +219,7 @@ async function prepare(name: BackendName): Promise<string | null> {
     if (!adapter) return "no WebGPU adapter on this device (requestAdapter() gave none)";
     if (!tf.findBackendFactory("webgpu")) await import("@tensorflow/tfjs-backend-webgpu");
     if (!tf.findBackendFactory("webgpu")) return "the webgpu backend did not register";
+    installWebGPUAddN(); // its AddN breaks past 7 inputs (gradients of a tensor read 8+ times)
   } else if (name === "webgl") {
     if (!tf.findBackendFactory("webgl")) return "no WebGL here (the webgl backend is registered only in browsers)";
     // Shapes as uniforms: without it tfjs compiles a new shader for every new tensor shape
