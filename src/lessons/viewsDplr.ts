@@ -71,6 +71,19 @@ function check(N: number, delta: number, L: number): void {
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
 
+/** The float64 steps only (Λ, |P̃|², reconstruction error, the nodes): plain JS, O(N·L) once the form is cached, so a drag can follow them. */
+export function dplrNodes(N: number, delta: number, L: number, seed = 7): Pick<DplrView, "N" | "L" | "delta" | "Lambda" | "P2" | "reconError" | "nodes"> {
+  check(N, delta, L);
+  const sys: Dplr = legsDplr(N), C = seededC(N, seed);
+  const g = dplrGenerating(sys, dplrCtilde(sys, C, delta, L), delta, L);
+  const half = L / 2, abs = (z: {re: Float64Array; im: Float64Array}) => Float64Array.from({length: half}, (_, j) => Math.hypot(z.re[j], z.im[j]));
+  return {
+    N, L, delta, Lambda: {re: Array.from(sys.Lambda.re), im: Array.from(sys.Lambda.im)},
+    P2: Array.from(sys.P.re, (re, n) => re * re + sys.P.im[n] * sys.P.im[n]), reconError: dplrReconstructionError(N),
+    nodes: {j: Float64Array.from({length: half}, (_, j) => j), Khat: abs(g.Khat), diagonal: abs(g.diagonal), correction: abs(g.correction)}
+  };
+}
+
 /** Every step of S4's kernel for LegS (N, Δ, L) with the seeded C of dplrCost, as plain arrays. */
 export async function dplrView(N: number, delta: number, L: number, seed = 7): Promise<DplrView> {
   check(N, delta, L);

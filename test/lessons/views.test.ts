@@ -5,7 +5,7 @@ import {
   channelDeltas, channelNames, compareViews, comparisonNotices, fastestToOutput, kernelLength, kernelSeries, kernelsOf, measureViewsCost,
   slidingWindow, timescaleLines, viewSystem, LENGTH_FRACTION
 } from "../../src/lessons/views.js";
-import {denseKernelF64, dplrReconstructionError, dplrView} from "../../src/lessons/viewsDplr.js";
+import {denseKernelF64, dplrNodes, dplrReconstructionError, dplrView} from "../../src/lessons/viewsDplr.js";
 import {s4dInit} from "../../src/kernels/index.js";
 import {BACKENDS, useBackend} from "../kernels/helpers.js";
 import {sampleSignal} from "../../src/lessons/signals.js";
@@ -145,6 +145,14 @@ describe("dplrView inputs and helpers", () => {
   it("dplrView refuses an L that is not a power of two, and a bad Δ", async () => {
     await expect(dplrView(16, 0.01, 100)).rejects.toThrow(/dplrView: L must be a power of two/);
     await expect(dplrView(16, -1, 64)).rejects.toThrow(/dplrView: delta must be a positive number/);
+  });
+  it("dplrNodes(N, Δ, L) gives the same float64 steps as dplrView", async () => {
+    const a = dplrNodes(16, 0.05, 128), b = await dplrView(16, 0.05, 128);
+    expect(a.Lambda).toEqual(b.Lambda);
+    expect(a.reconError).toBe(b.reconError);
+    expect(Array.from(a.nodes.Khat)).toEqual(Array.from(b.nodes.Khat));
+    expect(Array.from(a.nodes.correction)).toEqual(Array.from(b.nodes.correction));
+    expect(() => dplrNodes(16, 0.05, 100)).toThrow(/dplrView: L must be a power of two/);
   });
   it("denseKernelF64 is C Āᵏ B̄ and dplrReconstructionError is cached per N", () => {
     expect(Array.from(denseKernelF64([[0.5]], [[1]], [2], 4))).toEqual([2, 1, 0.5, 0.25]);
