@@ -1,7 +1,7 @@
 // Everything a page draws with, from one place: `import {Figure, LineChart, slider, tex} from
 // "./components/index.js"`. Components take plain arrays and return DOM; they never hold
 // tensors and never import kernels.
-export {startPage, urlNotice, inputSelect, signalKind, Readout, INPUT_OPTIONS, SERIES_INPUTS} from "./kit.js";
+export {startPage, urlNotice, inputSelect, signalKind, Readout, orNotice, setControls, INPUT_OPTIONS, SERIES_INPUTS} from "./kit.js";
 export {slider, logSlider, select, checkboxes, toggle, textInput, urlWarnings, formatLog, type Control, type Option} from "./controls.js";
 export {Notice, type NoticeItem, type NoticeLevel} from "./notice.js";
 export {Figure, PlotlyFigure, loadPlotly, type RenderOptions, type FigureOptions} from "./figure.js";
@@ -14,6 +14,8 @@ export {Heatmap} from "./charts/Heatmap.js";
 export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
 export {SpectrumPanel} from "./charts/SpectrumPanel.js";
+export {SlidingKernel, type SlidingKernelSVG} from "./charts/SlidingKernel.js";
+export {Player, type PlayerElement} from "./player.js";
 export {PALETTE} from "./charts/common.js";
 export {TokenStrip, tokenStripHeight, type StripToken, type StripRow} from "./charts/TokenStrip.js";
 export {ScanLevels, scanLevelsHeight, type ScanRow} from "./charts/ScanLevels.js";

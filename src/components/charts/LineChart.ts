@@ -21,6 +21,8 @@ export interface LineSeries {
   width?: number;
   /** draw this series as steps (overrides the chart's `stepped`) */
   stepped?: boolean;
+  /** false: dots only, no line (implies points; the legend shows a dot) */
+  line?: boolean;
 }
 
 export interface LineChartOptions extends ChartOptions {
@@ -75,7 +77,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   }
   if (legend && series.length) {
     // A series with an empty name is drawn but not listed (e.g. the 2nd … nth of a bundle of runs).
-    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
+    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth), kind: c.s.line === false ? "point" as const : "line" as const})), m.left, top, width - m.left - m.right);
     top += h + t.fontSize * 0.4;
   }
   const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * (talk ? 3 : 4))));
@@ -139,11 +141,11 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     const line = d3.line<number>().defined((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]))
       .x((i) => x(c.x[i])).y((i) => y(c.y[i])).curve((c.s.stepped ?? stepped) ? d3.curveStepAfter : d3.curveLinear);
     const lw = c.s.width ? c.s.width * (talk ? 2 : 1) : t.lineWidth;
-    el("path", {
+    if (c.s.line !== false) el("path", {
       d: line(idx) ?? "", fill: "none", stroke: c.color, "stroke-width": lw, "stroke-linejoin": "round", "stroke-linecap": "round",
       "stroke-dasharray": dashArray(c.s.dash, lw), class: "ssm-series", "data-series": c.s.name
     }, plot);
-    if (c.s.points) {
+    if (c.s.points || c.s.line === false) {
       const g = el("g", {fill: c.color, class: "ssm-points", "data-series": c.s.name}, plot);
       for (const i of idx) {
         if (!Number.isFinite(c.x[i]) || !Number.isFinite(c.y[i])) continue;
