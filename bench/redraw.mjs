@@ -1,0 +1,119 @@
+// Redraw budget: slider input → last DOM change of every figure, readout, equation and notice
+// of a page, on the cpu backend in headless Chromium, against the built site (dist/, or
+// SSM_OUT). For each slider it makes MOVES distinct moves (default 20), waits until the page
+// has been quiet for QUIET ms after each, and prints p50/p95 per slider and per part of the
+// page, plus how many moves finished within one frame (last change ≤ 16.7 ms after the input
+// event: painted in the next frame). Numbers, never assertions.
+//   npm run build && node bench/redraw.mjs [--pages=discretization] [--moves=20] [--json=out.json]
+// Add a page by adding an entry to PAGES: its path and, per slider key, a function from the
+// move index to the value written into the <input type=range> (log10 for log sliders).
+import {writeFileSync} from "node:fs";
+import {launch, openPage, serve} from "../test/browser/harness.mjs";
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+const MOVES = Number(args.moves ?? 20);
+const QUIET = Number(args.quiet ?? 700);
+const FRAME = 1000 / 60;
+
+// Values alternate between two interleaved ramps so consecutive moves are far apart and all distinct.
+const zigzag = (lo, hi, digits) => (i, n) => {
+  const f = (i % 2 ? n - 1 - i : i) / Math.max(1, n - 1);
+  return +(lo + (hi - lo) * f).toFixed(digits);
+};
+
+export const PAGES = {
+  discretization: {
+    path: "/discretization?backend=cpu",
+    ready: () => document.querySelectorAll(".ssm-figure .ssm-figure-chart svg").length >= 6,
+    sliders: {
+      delta: zigzag(-2, -0.05, 3), // log10 Δ from 0.01 to 0.89
+      sigma: zigzag(-2, -0.1, 2),
+      omega: zigzag(1, 6, 2)
+    }
+  }
+};
+
+/** In the page: sets a slider, dispatches input, and resolves with when each part last changed (ms after the input). */
+function move([key, value, quiet]) {
+  return new Promise((resolve) => {
+    const input = document.querySelector(`.ssm-control[data-key="${key}"] input[type=range]`);
+    if (!input) throw new Error(`no slider ${key}`);
+    const root = document.querySelector("main") ?? document.body;
+    const last = {};
+    let timer;
+    // What a changed node belongs to: a figure (by its export name), a readout, equations, a notice.
+    const KINDS = [[".ssm-figure", (e) => `figure ${e.getAttribute("data-filename")}`], [".ssm-readout", () => "readout"],
+      [".ssm-tex-block, .katex", () => "equations"], [".ssm-notice", () => "notices"]];
+    const partOf = (node, inside) => {
+      const e = node.nodeType === 1 ? node : node.parentElement;
+      if (!e || e.closest(".ssm-control")) return null; // the slider's own value text
+      for (const [sel, name] of KINDS) {
+        const hit = e.closest(sel) ?? (inside ? e.querySelector(sel) : null);
+        if (hit) return name(hit);
+      }
+      return inside ? null : "other";
+    };
+    const t0 = performance.now();
+    const obs = new MutationObserver((records) => {
+      const now = performance.now() - t0;
+      for (const r of records) {
+        const moved = [...r.addedNodes, ...r.removedNodes].map((n) => partOf(n, true)).filter(Boolean);
+        const parts = new Set(moved.length ? moved : [partOf(r.target, false)]);
+        for (const p of parts) if (p) last[p] = now;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(done, quiet);
+    });
+    const done = () => { obs.disconnect(); resolve({last}); };
+    obs.observe(root, {childList: true, subtree: true, characterData: true, attributes: true});
+    timer = setTimeout(done, Math.max(quiet, 3000));
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+  });
+}
+
+const pct = (xs, p) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null;
+};
+const fmt = (ms) => (ms == null ? "—" : ms.toFixed(0));
+
+const only = args.pages?.split(",");
+const server = await serve(process.env.SSM_OUT ?? "dist");
+const browser = await launch();
+const results = [];
+try {
+  for (const [name, cfg] of Object.entries(PAGES).filter(([n]) => !only || only.includes(n))) {
+    const {page, context, errors} = await openPage(browser, server.origin, cfg.path);
+    await page.waitForFunction(cfg.ready, null, {timeout: 120_000});
+    await page.waitForTimeout(2000);
+    for (const [key, valueOf] of Object.entries(cfg.sliders)) {
+      const runs = [];
+      for (let i = 0; i < MOVES; i++) runs.push(await page.evaluate(move, [key, valueOf(i, MOVES), QUIET]));
+      const parts = [...new Set(runs.flatMap((r) => Object.keys(r.last)))].sort();
+      const all = runs.map((r) => Math.max(0, ...Object.values(r.last)));
+      const inFrame = all.filter((ms) => ms <= FRAME).length;
+      results.push({page: name, slider: key, part: "everything", p50: pct(all, 0.5), p95: pct(all, 0.95), n: runs.length, oneFrame: inFrame});
+      for (const p of parts) {
+        const xs = runs.map((r) => r.last[p]).filter((x) => x != null);
+        results.push({page: name, slider: key, part: p, p50: pct(xs, 0.5), p95: pct(xs, 0.95), n: xs.length,
+          oneFrame: xs.filter((ms) => ms <= FRAME).length});
+      }
+      console.error(`  ${name} ${key}: p50 ${fmt(pct(all, 0.5))} ms, p95 ${fmt(pct(all, 0.95))} ms`);
+    }
+    if (errors.length) console.error(`  ${name}: ${errors.length} console errors, first: ${errors[0].slice(0, 200)}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const header = ["page", "slider", "part", "moves", "p50 ms", "p95 ms", "1 frame"];
+const rows = results.map((r) => [r.page, r.slider, r.part, String(r.n), fmt(r.p50), fmt(r.p95), `${r.oneFrame}/${r.n}`]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r) => r.map((x, i) => (i < 3 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ");
+console.log(`Slider input → last DOM change (cpu backend, headless Chromium, ${MOVES} moves per slider, quiet ${QUIET} ms).` +
+  `\n"1 frame": moves whose last change came within ${FRAME.toFixed(1)} ms of the input event.`);
+console.log([line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n"));
+if (args.json) writeFileSync(args.json, JSON.stringify({date: new Date().toISOString(), moves: MOVES, quiet: QUIET, results}, null, 1));
