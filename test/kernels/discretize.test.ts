@@ -139,4 +139,21 @@ describe.each(BACKENDS)("discretize on %s", (backend) => {
     expect(() => discretize([[2, 0], [0, 2]], B, 0.5, "backward-euler")).toThrow("discretize: matrix is singular to working precision");
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("discretize names the rule and Δ where it is singular: backward Euler at Δλ = 1, bilinear at Δλ = 2; ZOH and mamba never are", () => {
+    const before = tf.memory().numTensors;
+    // (Entries exact in float32: discretize reads A as a float32 tensor.)
+    expect(() => discretize([[0.5]], [[1]], 2, "backward-euler")).toThrow(
+      'discretize: matrix is singular to working precision: method "backward-euler" needs I − ΔA invertible, which fails where Δλ = 1 for an eigenvalue λ of A (delta = 2)');
+    expect(() => discretize([[0.5, 1], [0, 0.5]], [[0], [1]], 4, "bilinear")).toThrow(/^discretize: matrix is singular to working precision: method "bilinear" needs I − ΔA\/2 invertible, which fails where Δλ = 2 .*\(delta = 4\)$/);
+    expect(() => discretizeF64([[0.8]], [[1]], 1.25, "backward-euler")).toThrow(/^discretizeF64: matrix is singular .*\(delta = 1\.25\)$/);
+    expect(() => discretizeF64([[2]], [[1]], 1, "bilinear")).toThrow(/^discretizeF64: matrix is singular to working precision: method "bilinear"/);
+    // The same system and Δ under ZOH (augmented exponential) and mamba: finite, no inverse needed.
+    for (const m of ["zoh", "mamba"] as Method[]) {
+      const {Ab, Bb} = discretizeF64([[2]], [[1]], 1, m);
+      expect(Ab[0][0]).toBeCloseTo(Math.exp(2), 12);
+      expect(Bb[0][0]).toBeCloseTo(m === "zoh" ? (Math.exp(2) - 1) / 2 : 1, 12);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
