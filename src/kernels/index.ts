@@ -18,7 +18,7 @@ export type {TensorLike} from "./validate.js";
 
 // ---- input checks and seeded randomness
 export {mulberry32, gaussian} from "./random.js";
-export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, type ValueRule} from "./validate.js";
+export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, sourceValues, type ValueRule} from "./validate.js";
 
 // ---- linalg: float64 matrix helpers, eigenvalues, FFT
 export {matMulF64, eyeF64, norm1F64, solveF64, expmF64, toF64} from "./linalg/expm.js";

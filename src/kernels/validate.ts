@@ -24,6 +24,11 @@ export function valuesOnCpu(): boolean {
 /** The JS values a tensor was made from by toTensor (flat), so checks need no readback. */
 const sources = new WeakMap<tf.Tensor, ArrayLike<number>>();
 
+/** The JS values (flat) a tensor was made from by toTensor, or undefined: read them instead of the tensor. */
+export function sourceValues(t: tf.Tensor): ArrayLike<number> | undefined {
+  return sources.get(t);
+}
+
 /** Converts `x` to a float32 tensor (inside the caller's tidy), naming fn/arg on failure. */
 export function toTensor(x: TensorLike, fn: string, arg: string): tf.Tensor {
   if (x instanceof tf.Tensor) return x.dtype === "float32" ? x : tf.cast(x, "float32");

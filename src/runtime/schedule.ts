@@ -70,3 +70,27 @@ export class LruCache<V> {
   get size(): number { return this.map.size; }
   clear(): void { this.map.clear(); }
 }
+
+/** Resolves on a later task (a MessageChannel message where there is one: no 4 ms clamp). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel === "undefined") { setTimeout(resolve, 0); return; }
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+    ch.port2.postMessage(null);
+  });
+}
+
+/**
+ * Runs a generator that yields between slices of work, giving the page a task boundary
+ * (input, paint) after each slice; resolves with its return value, or null as soon as
+ * `cancelled()` holds between slices (the rest is never computed).
+ */
+export async function runSliced<T>(steps: Generator<unknown, T>, cancelled: () => boolean = () => false, pause: () => Promise<void> = nextTask): Promise<T | null> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+    if (cancelled()) { steps.return(undefined as T); return null; }
+  }
+}

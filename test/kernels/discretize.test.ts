@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {discretize, discretizeF64, type Method, expmF64, ssmStates} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
@@ -138,6 +138,19 @@ describe.each(BACKENDS)("discretize on %s", (backend) => {
     // I − ΔA singular: backward Euler with A = I/Δ
     expect(() => discretize([[2, 0], [0, 2]], B, 0.5, "backward-euler")).toThrow("discretize: matrix is singular to working precision");
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("discretize(arrays) reads its arguments without a readback (no dataSync) and equals discretize(tensors)", () => {
+    const A = [[-0.3, 1.1], [-1.4, -0.2]], B = [[1], [0.5]];
+    const spy = vi.spyOn(tf.Tensor.prototype, "dataSync");
+    const fromArrays = discretize(A, B, 0.37, "bilinear");
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    const [At, Bt] = [tf.tensor2d(A), tf.tensor2d(B)];
+    const fromTensors = discretize(At, Bt, 0.37, "bilinear");
+    expect(Array.from(fromArrays.Ab.dataSync())).toEqual(Array.from(fromTensors.Ab.dataSync()));
+    expect(Array.from(fromArrays.Bb.dataSync())).toEqual(Array.from(fromTensors.Bb.dataSync()));
+    tf.dispose([At, Bt, fromArrays.Ab, fromArrays.Bb, fromTensors.Ab, fromTensors.Bb]);
   });
 
   it("discretize names the rule and Δ where it is singular: backward Euler at Δλ = 1, bilinear at Δλ = 2; ZOH and mamba never are", () => {
