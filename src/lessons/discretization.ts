@@ -580,13 +580,13 @@ export function responseFigure(v: DiscretizationView, {short = false} = {}) {
 const circle = (re: number, im: number, r: number) => ({circle: {re, im, r}});
 
 /** The s-plane: eigenvalues of A and, for the Euler rules, the λ they keep stable at this Δ. */
-export function sPlaneFigure(v: DiscretizationView) {
+export function sPlaneFigure(v: DiscretizationView, {short = false} = {}) {
   const {sys, methods, p} = v;
   const curves = !v.valid ? [] : [
-    ...(methods.includes("euler") ? [{name: "Euler stable inside: |1 + Δs| < 1", ...circle(-1 / p.delta, 0, 1 / p.delta), color: COLOR.euler}] : []),
-    ...(methods.includes("backward-euler") ? [{name: "backward Euler stable outside", ...circle(1 / p.delta, 0, 1 / p.delta), color: COLOR["backward-euler"], dash: true}] : [])
+    ...(methods.includes("euler") ? [{name: short ? "Euler: |1 + Δs| < 1" : "Euler stable inside: |1 + Δs| < 1", ...circle(-1 / p.delta, 0, 1 / p.delta), color: COLOR.euler}] : []),
+    ...(methods.includes("backward-euler") ? [{name: short ? "bw Euler: outside" : "backward Euler stable outside", ...circle(1 / p.delta, 0, 1 / p.delta), color: COLOR["backward-euler"], dash: true}] : [])
   ];
-  return {points: [{name: "eigenvalues λ of A", re: sys.eig.re, im: sys.eig.im, color: "#222"}], curves, domain: Math.max(1, 1.4 * sys.rhoA),
+  return {points: [{name: short ? "λ of A" : "eigenvalues λ of A", re: sys.eig.re, im: sys.eig.im, color: "#222"}], curves, domain: Math.max(1, 1.4 * sys.rhoA),
     rows: () => sys.eig.re.map((re, i) => ({re, im: sys.eig.im[i]}))};
 }
 
@@ -618,8 +618,8 @@ export function zPlaneFigure(v: DiscretizationView, {short = false} = {}) {
   const zMax = Math.max(1, ...points.flatMap((q) => q.re.map((r, i) => Math.hypot(r, q.im[i]))).filter(Number.isFinite));
   const domain = Math.min(3, Math.max(1.3, 1.15 * zMax));
   const curves = [
-    ...(methods.includes("euler") ? [{name: "image under Euler: Re z < 1", re: [1, 1], im: [-10, 10], color: COLOR.euler}] : []),
-    ...(methods.includes("backward-euler") ? [{name: "under backward Euler: |z − ½| < ½", ...circle(0.5, 0, 0.5), color: COLOR["backward-euler"], dash: true}] : [])
+    ...(methods.includes("euler") ? [{name: short ? "Euler: Re z < 1" : "image under Euler: Re z < 1", re: [1, 1], im: [-10, 10], color: COLOR.euler}] : []),
+    ...(methods.includes("backward-euler") ? [{name: short ? "bw Euler: |z − ½| < ½" : "under backward Euler: |z − ½| < ½", ...circle(0.5, 0, 0.5), color: COLOR["backward-euler"], dash: true}] : [])
   ];
   // Anchor the zoom on ZOH's z for the eigenvalue in the upper half-plane.
   const i = sys.eig.im[0] >= 0 ? 0 : sys.eig.im.length - 1;
@@ -688,6 +688,14 @@ export function viewNotices(v: DiscretizationView): Notice[] {
   return out;
 }
 
+/** The eigenvalues of A as a short text: "−0.5 ± 3i", "0.8", "−0.5 (twice)" or "−1, −3". */
+export function eigenText(eig: {re: number[]; im: number[]}): string {
+  const n = (x: number) => String(+x.toPrecision(3)).replace("-", "−");
+  if (eig.re.length === 1) return n(eig.re[0]);
+  if (eig.im[0] !== 0) return `${n(eig.re[0])} ± ${n(Math.abs(eig.im[0]))}i`;
+  return eig.re[0] === eig.re[1] ? `${n(eig.re[0])} (twice)` : `${n(eig.re[0])}, ${n(eig.re[1])}`;
+}
+
 /** Whether two parameter sets give the same A and input (the error sweep and the mixed-rule curves are the same). */
 export function sameSystem(a: DiscretizationParams, b: DiscretizationParams): boolean {
   return a.sys === b.sys && (a.sys === "scalar" ? a.lambda === b.lambda : a.sigma === b.sigma && a.omega === b.omega) &&
@@ -733,7 +741,8 @@ export function errorFigure(v: DiscretizationView, sweep: ErrorVsDelta, {short =
   const series = v.methods.map((m) => {
     const keep = Array.from(sweep.deltas.keys()).filter((j) => !Number.isNaN(sweep.errors[m][j]));
     const s = sweep.slopes[m], exact = Math.max(...keep.map((j) => sweep.errors[m][j])) < 1e-12;
-    return {name: `${short ? SHORT[m] : LABEL[m]} (${s == null ? (exact ? "exact: rounding" : "no fit") : `slope ${s.toFixed(2)}`})`, color: COLOR[m], points: true,
+    const what = s == null ? (exact ? "exact: rounding" : "no fit") : `slope ${s.toFixed(2)}`;
+    return {name: short ? `${SHORT[m]} ${s == null ? (exact ? "exact" : "—") : s.toFixed(2)}` : `${LABEL[m]} (${what})`, color: COLOR[m], points: true,
       x: keep.map((j) => sweep.deltas[j]), y: keep.map((j) => { const e = sweep.errors[m][j]; return e === Infinity ? Number.MAX_VALUE : Math.max(e, FLOOR); })};
   });
   const jRef = Math.min(3, sweep.deltas.length - 1), dRef = sweep.deltas[jRef];

@@ -112,7 +112,7 @@ describe("charts", () => {
       const x = [1e-4, 1e-3, 1e-2, 1e-1, 1];
       const svg = LineChart([{name: "err", x, y: [0, 1e-9, 1e-7, 1e-5, 1e-3], points: true}],
         {width: 500, height: 300, xType: "log", yType: "log", refLines: [{slope: 2, x0: 1e-2, y0: 1e-6, label: "slope 2"}]});
-      return {issues: svg.issues, points: svg.querySelectorAll(".ssm-points circle").length, labels: [...svg.querySelectorAll(".ssm-axis-y text")].map((t) => t.textContent), ref: svg.querySelectorAll(".ssm-refline").length};
+      return {issues: svg.issues, points: Number(svg.querySelector(".ssm-points").getAttribute("data-count")), labels: [...svg.querySelectorAll(".ssm-axis-y text")].map((t) => t.textContent), ref: svg.querySelectorAll(".ssm-refline").length};
     });
     assert.deepEqual(r.issues, ["1 value ≤ 0 not plotted on the log y axis"]);
     assert.equal(r.points, 4);

@@ -8,7 +8,7 @@ import {discretizeF64} from "../../src/kernels/index.js";
 import {
   METHODS, type Method, type DiscretizationParams, NF, cachedSweep, discreteResponses, discretizationView, eigenvalues, errorFigure,
   errorSweep, errorVsDelta, errorVsDeltaSteps, exactResponse, fitSlope, fmt, heldInput, holdPicture, kernelCheck, mixedGapFigure,
-  mixedRuleFactor, mixedRuleGap, mixedRuleGapScalar, responseFigure, rulesOf, runF64, sPlaneFigure, sameParams, sameSystem,
+  mixedRuleFactor, mixedRuleGap, eigenText, mixedRuleGapScalar, responseFigure, rulesOf, runF64, sPlaneFigure, sameParams, sameSystem,
   signalOf, spectralRadius, stabilityInterval, stabilityRows, systemOf, viewNotices, zOfS, zPlaneFigure, zoomBox
 } from "../../src/lessons/discretization.js";
 import {sampleSignal} from "../../src/lessons/signals.js";
@@ -419,6 +419,11 @@ describe("the page's view", () => {
     const h = holdPicture();
     expect(h.held.length).toBe(4);
     expect(h.held[0]).toBeCloseTo(h.u[20], 12);
+  });
+  it("eigenText writes λ as the page shows it", () => {
+    expect(eigenText(systemOf(P0).eig)).toBe("−0.5 ± 3i");
+    expect(eigenText(systemOf(at({omega: 0})).eig)).toBe("−0.5 (twice)");
+    expect(eigenText(systemOf(at({sys: "scalar", lambda: 0.8})).eig)).toBe("0.8");
   });
   it("fmt writes 3 significant digits like the Δ slider", () => {
     expect([fmt(0.1), fmt(1e-4), fmt(2.5), fmt(12345)]).toEqual(["0.100", "1.0e-4", "2.50", "1.2e+4"]);
