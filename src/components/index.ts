@@ -1,7 +1,7 @@
 // Everything a page draws with, from one place: `import {Figure, LineChart, slider, tex} from
 // "./components/index.js"`. Components take plain arrays and return DOM; they never hold
 // tensors and never import kernels.
-export {startPage, urlNotice, inputSelect, signalKind, Readout, orNotice, INPUT_OPTIONS, SERIES_INPUTS} from "./kit.js";
+export {startPage, urlNotice, inputSelect, signalKind, Readout, orNotice, setControls, INPUT_OPTIONS, SERIES_INPUTS} from "./kit.js";
 export {slider, logSlider, select, checkboxes, toggle, urlWarnings, formatLog, type Control, type Option} from "./controls.js";
 export {Notice, type NoticeItem, type NoticeLevel} from "./notice.js";
 export {Figure, PlotlyFigure, loadPlotly, type RenderOptions, type FigureOptions} from "./figure.js";

@@ -90,3 +90,15 @@ export function orNotice(make: () => Node, what = "This figure"): Node {
     return Notice([{level: "error", text: `${what} could not be drawn: ${(e as Error)?.message ?? String(e)}`}]);
   }
 }
+
+/**
+ * Sets controls from code (a drag on a chart, a preset) as if the reader had moved them: each
+ * value is shown and mirrored in the URL, then an `input` event lets the page recompute.
+ */
+export function setControls(values: readonly (readonly [Control<unknown>, unknown])[]): void {
+  for (const [c, v] of values) {
+    if (Object.is(c.value, v)) continue;
+    c.value = v;
+    c.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+}

@@ -408,6 +408,20 @@ export const NF = 2000, LMAX = 2000, FLOOR = 1e-16;
 /** The error sweep's range of Δ and its bound on the reference grid. */
 export const SWEEP = {deltaMin: 1e-3, deltaMax: 10, maxRefSteps: 100_000};
 
+/** The ranges of the A controls (min, max, step): the page's sliders and the s-plane drag share them. */
+export const RANGES = {lambda: [-10, 2, 0.01], sigma: [-5, 1, 0.01], omega: [0, 10, 0.05]} as const;
+
+const snap = ([lo, hi, step]: readonly [number, number, number], v: number) => +Math.min(hi, Math.max(lo, Math.round(v / step) * step)).toFixed(2);
+
+/**
+ * The controls' values for an eigenvalue placed at re + i·im in the s-plane: the scalar λ = re,
+ * or the pair σ ± iω with σ = re, ω = |im| (a real 2×2 matrix has conjugate eigenvalues),
+ * clamped to the sliders' ranges and snapped to their steps.
+ */
+export function pickedEigenvalue(sys: string, re: number, im: number): Partial<Record<"lambda" | "sigma" | "omega", number>> {
+  return sys === "scalar" ? {lambda: snap(RANGES.lambda, re)} : {sigma: snap(RANGES.sigma, re), omega: snap(RANGES.omega, Math.abs(im))};
+}
+
 /** 3 significant digits, exponent outside [0.01, 1e4) (as the Δ slider shows it). */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);

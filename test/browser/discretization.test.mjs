@@ -59,9 +59,10 @@ test("/discretization renders: math, six figures, the hold picture, badge, no Na
   assert.equal(await page.locator(".ssm-tex-error, .katex-error").count(), 0, "no LaTeX errors");
   assert.equal(await page.locator(".ssm-backend-badge").getAttribute("data-backend"), "cpu");
   assert.equal(await page.locator("svg.ssm-hold-diagram").count(), 1, "the picture of the step indexing");
-  // The live matrices: one row per ticked rule, with Ā and B̄.
-  await page.locator(".ssm-tex-block", {hasText: "Mamba mix"}).waitFor();
-  assert.match(await page.locator(".ssm-tex-block", {hasText: "Mamba mix"}).innerText(), /ZOH/);
+  // The live matrices: one row per ticked rule, with Ā and B̄ (plain HTML, drawn with the figures).
+  const table = await page.locator(".ssm-matrix-table").innerText();
+  for (const m of ["system", "ZOH", "bilinear", "forward Euler", "backward Euler", "Mamba mix"]) assert.match(table, new RegExp(m));
+  assert.match(table, /0\.9087/, "ZOH's Ā at Δ = 0.1");
   for (const s of await figureSVGs(page)) assert.ok(!/NaN|Infinity/.test(s), "no NaN or Infinity in a figure");
   // Measured slopes in the error figure's legend (default: sine input); labels with a halo.
   const errSvg = await page.$eval(".ssm-figure[data-filename=discretization-error] svg", (s) => s.outerHTML);
@@ -73,10 +74,11 @@ test("/discretization renders: math, six figures, the hold picture, badge, no Na
   assert.match(issues, /points? above 1\.48 (is|are) drawn at the top edge/);
   // At the default Δ the five rules' z sit within 0.07 of each other: the z-plane has an inset.
   assert.equal(await page.locator(".ssm-figure[data-filename=discretization-z-plane] .ssm-inset").count(), 1);
-  // The kernel check in the readout's details: the tfjs scan agrees with the float64 loops.
-  const details = await page.locator(".ssm-readout-details").textContent();
-  const diff = Number(/largest difference ([\d.e+-]+)/.exec(details)?.[1]);
-  assert.ok(diff < 1e-5, `tfjs kernels = float64 loops (${details})`);
+  // The kernel check, after the paint: the tfjs scan agrees with the float64 loops.
+  const check = page.locator('[data-deferred="kernel check"]');
+  await check.waitFor({timeout: 60_000});
+  const diff = Number(/agree to ([\d.e+-]+)\./.exec(await check.innerText())?.[1]);
+  assert.ok(diff < 1e-5, `tfjs kernels = float64 loops (${await check.innerText()})`);
   assert.equal(await cellErrors(page), 0);
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
@@ -114,6 +116,36 @@ test("/discretization: Δ moves the samples, z-plane and markers, not the error 
   assert.equal(await tensors(), start, "tf.memory().numTensors is unchanged after the moves");
   await page.waitForFunction(() => location.search.includes("delta=0.1") && location.search.includes("lambda=1.5"));
   assert.deepEqual(errors, []);
+});
+
+test("/discretization: λ can be dragged in the s-plane and moved with the arrow keys; the sliders and the URL follow", async () => {
+  const {page, context, errors} = await open("/discretization?backend=cpu");
+  try {
+    const val = (k) => page.locator(`.ssm-control[data-key="${k}"]`).evaluate((e) => e.value);
+    const area = page.locator(".ssm-figure[data-filename=discretization-s-plane] .ssm-pick-area");
+    await area.scrollIntoViewIfNeeded();
+    const box = await area.boundingBox();
+    // The domain at the start is ±1.4|λ| = ±4.26 and stays while the drag lasts: end at (−2.13, 2.13).
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.45 - 0.02 * i), box.y + box.height * (0.15 + 0.01 * i));
+    await page.mouse.up();
+    await page.waitForFunction(() => location.search.includes("sigma=-2.13") && location.search.includes("omega=2.15"));
+    assert.equal(await val("sigma"), -2.13);
+    assert.equal(await val("omega"), 2.15);
+    await page.locator(".ssm-figure[data-filename=discretization-s-plane] svg").focus();
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press("ArrowRight");
+      await page.waitForFunction((s) => document.querySelector('.ssm-control[data-key="sigma"]').value === s, +(-2.13 + 0.05 * (i + 1)).toFixed(2));
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-pick")), "s-plane", "the redrawn plane keeps the focus");
+    await page.keyboard.press("Shift+ArrowUp");
+    await page.waitForFunction(() => document.querySelector('.ssm-control[data-key="omega"]').value === 2.65);
+    assert.equal(await cellErrors(page), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
 });
 
 test("/discretization: an unstable rule and a tiny Δ give notices; plots stay finite", async () => {
@@ -188,7 +220,9 @@ test("/discretization: every issue-16 link gives its notice, six finite figures 
 
 test("/discretization: the first figure exports a real PNG and CSV; talk style shrinks dense dots instead of blobs", async () => {
   const {page, errors} = await defaultPage();
-  await moveSlider(page, "delta", -1); // Δ = 0.1 again (the slider test moved it)
+  await moveSlider(page, "T", 10); // Δ = 0.1 and T = 10 again (the slider test moved them): 100 samples
+  await moveSlider(page, "delta", -1);
+  await page.locator('.ssm-control[data-key="sys"] select').selectOption("2x2");
   const fig = page.locator(".ssm-figure").first();
   const grab = async (kind) => {
     if (!(await fig.locator(".ssm-export-menu").isVisible())) await fig.locator(".ssm-export-toggle").click();
@@ -216,10 +250,10 @@ test("/discretization: the first figure exports a real PNG and CSV; talk style s
 test("/discretization at 390 px: nothing wider than the screen, equations wrap, legends leave room for the plot", async () => {
   const {page, context, errors} = await open("/discretization?backend=cpu", {viewport: {width: 390, height: 844}});
   try {
-    await page.locator(".ssm-tex-block", {hasText: "Mamba mix"}).waitFor();
+    await page.locator(".ssm-matrix-table", {hasText: "Mamba mix"}).waitFor();
     const r = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth,
-      wide: [...document.querySelectorAll(".ssm-tex-wrap")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.slice(0, 40)),
+      wide: [...document.querySelectorAll(".ssm-tex-wrap, .ssm-matrix-table")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.slice(0, 40)),
       legends: [...document.querySelectorAll(".ssm-figure svg")].map((s) => {
         const l = s.querySelector(".ssm-legend");
         return l ? l.getBBox().height / Number(s.getAttribute("height")) : 0;
@@ -242,8 +276,9 @@ test("/discretization on webgpu: the kernel check runs there, with no synchronou
     await page.reload(); // with the listener in place from the start
     await ready(page);
     const backend = await page.locator(".ssm-backend-badge").getAttribute("data-backend");
-    await page.locator(".ssm-readout-details", {hasText: "tfjs kernels"}).waitFor({timeout: 120_000});
-    if (backend === "webgpu") assert.match(await page.locator(".ssm-readout-details").textContent(), /on webgpu/);
+    const check = page.locator('[data-deferred="kernel check"]');
+    await check.waitFor({timeout: 120_000});
+    if (backend === "webgpu") assert.match(await check.locator(".ssm-readout-details").textContent(), /on the webgpu backend/);
     assert.deepEqual(warnings.filter((w) => /synchronously reading data/.test(w)), []);
     assert.equal(await cellErrors(page), 0);
     assert.deepEqual(errors, []);

@@ -6,6 +6,7 @@ import {
   placeLabel, plottable, pointRadius, powerOfTen, symmetricRadius, theme
 } from "../../src/components/charts/common.js";
 import {formatEntry} from "../../src/components/matrixTable.js";
+import {keyStep, pointerToData} from "../../src/components/charts/pick.js";
 import {colorDomain, matrixShape} from "../../src/components/charts/Heatmap.js";
 import {phaseRadius} from "../../src/components/charts/PhasePortrait.js";
 
@@ -222,5 +223,19 @@ describe("formatEntry (MatrixTable)", () => {
   it("formatEntry(x) gives 4 significant digits with a true minus, powers of ten outside [1e-4, 1e5)", () => {
     expect([formatEntry(0.90874), formatEntry(-0.8433), formatEntry(0.1), formatEntry(0)]).toEqual(["0.9087", "−0.8433", "0.1", "0"]);
     expect([formatEntry(-1.234e-7), formatEntry(6.7e7), formatEntry(Infinity), formatEntry(NaN)]).toEqual(["−1.23·10⁻⁷", "6.7·10⁷", "∞", "NaN"]);
+  });
+});
+
+describe("pick (drag a point on a chart)", () => {
+  const m = {x0: 50, y0: 20, w: 200, h: 200, xDomain: [-4, 4] as [number, number], yDomain: [-4, 4] as [number, number]};
+  it("pointerToData maps the plot box onto the data domain (y up)", () => {
+    expect(pointerToData(m, 50, 20)).toEqual([-4, 4]);
+    expect(pointerToData(m, 150, 120)).toEqual([0, 0]);
+    expect(pointerToData(m, 250, 220)).toEqual([4, -4]);
+  });
+  it("keyStep moves by step with the arrows (Shift ×10) and ignores other keys", () => {
+    expect(keyStep("ArrowRight", false, 1, 2, 0.05)).toEqual([1.05, 2]);
+    expect(keyStep("ArrowDown", true, 1, 2, 0.05)).toEqual([1, 1.5]);
+    expect(keyStep("Enter", false, 1, 2, 0.05)).toBeNull();
   });
 });

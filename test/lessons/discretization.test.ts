@@ -8,7 +8,7 @@ import {discretizeF64} from "../../src/kernels/index.js";
 import {
   METHODS, type Method, type DiscretizationParams, NF, cachedSweep, discreteResponses, discretizationView, eigenvalues, errorFigure,
   errorSweep, errorVsDelta, errorVsDeltaSteps, exactResponse, fitSlope, fmt, heldInput, holdPicture, kernelCheck, mixedGapFigure,
-  mixedRuleFactor, mixedRuleGap, eigenText, mixedRuleGapScalar, responseFigure, rulesOf, runF64, sPlaneFigure, sameParams, sameSystem,
+  mixedRuleFactor, mixedRuleGap, eigenText, pickedEigenvalue, mixedRuleGapScalar, responseFigure, rulesOf, runF64, sPlaneFigure, sameParams, sameSystem,
   signalOf, spectralRadius, stabilityInterval, stabilityRows, systemOf, viewNotices, zOfS, zPlaneFigure, zoomBox
 } from "../../src/lessons/discretization.js";
 import {sampleSignal} from "../../src/lessons/signals.js";
@@ -419,6 +419,12 @@ describe("the page's view", () => {
     const h = holdPicture();
     expect(h.held.length).toBe(4);
     expect(h.held[0]).toBeCloseTo(h.u[20], 12);
+  });
+  it("pickedEigenvalue: a point of the s-plane becomes λ (scalar) or σ, |ω| (2×2), clamped and snapped to the sliders", () => {
+    expect(pickedEigenvalue("scalar", 0.8049, 3)).toEqual({lambda: 0.8});
+    expect(pickedEigenvalue("scalar", -30, 0)).toEqual({lambda: -10});
+    expect(pickedEigenvalue("2x2", -2.134, -2.13)).toEqual({sigma: -2.13, omega: 2.15});
+    expect(pickedEigenvalue("2x2", 3, 20)).toEqual({sigma: 1, omega: 10});
   });
   it("eigenText writes λ as the page shows it", () => {
     expect(eigenText(systemOf(P0).eig)).toBe("−0.5 ± 3i");

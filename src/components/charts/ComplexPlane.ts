@@ -9,6 +9,7 @@ import {
   type ChartSVG, type SymbolName, PALETTE, circleArc, clipRect, createSVG, drawAxis, drawLegend, el, formatLevel, halo, isStrokeSymbol,
   issueMessages, linearTicks, reportIssues, symbolType, symmetricRadius, text, theme, type Theme
 } from "./common.js";
+import {frozenMapping, makePickable, type PickOptions} from "./pick.js";
 
 export interface ComplexPoints {
   name: string;
@@ -39,6 +40,8 @@ export interface ComplexPlaneOptions {
   curves?: ComplexCurve[];
   /** a magnified inset of the square of half-width r around (re, im) */
   inset?: {re: number; im: number; r: number} | null;
+  /** let the reader move a point (pointer or arrow keys); see pick.ts */
+  pick?: PickOptions | null;
   /** half-width of the square view around the origin; automatic (symmetric) by default */
   domain?: number;
   legend?: boolean;
@@ -51,7 +54,9 @@ export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptio
   const t = theme(talk);
   const svg = createSVG(width, height, t, "complex-plane");
   const needsUnit = unitCircle || shade === "unit-disk";
-  const r = options.domain ?? symmetricRadius(points.map((p) => p.re), points.map((p) => p.im), {min: needsUnit ? 1.15 : 0});
+  // While the reader drags a point, the view keeps the domain the drag started with.
+  const frozen = options.pick ? frozenMapping(options.pick.id) : null;
+  const r = frozen ? frozen.xDomain[1] : options.domain ?? symmetricRadius(points.map((p) => p.re), points.map((p) => p.im), {min: needsUnit ? 1.15 : 0});
 
   let top = t.fontSize * 0.8;
   if (title) {
@@ -89,6 +94,12 @@ export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptio
   drawCurves(plot, t, curves, x, y, [0, 0], r);
   const counts = drawPoints(plot, t, points, x, y, r);
 
+  if (options.pick) {
+    const area = el("rect", {x: x0, y: y0, width: side, height: side, fill: "transparent", class: "ssm-pick-area"}, svg);
+    svg.insertBefore(area, plot); // under the marks, over the shading; the marks let presses through
+    plot.setAttribute("pointer-events", "none");
+    makePickable(svg, area, {x0, y0, w: side, h: side, xDomain: [-r, r], yDomain: [-r, r]}, options.pick);
+  }
   const inset = options.inset;
   if (inset && inset.r > 0 && Number.isFinite(inset.re) && Number.isFinite(inset.im)) drawInset(svg, t, {points, curves, inset, needsUnit, unitCircle, shade, x, y, x0, y0, side});
   return reportIssues(svg, issueMessages(counts));
@@ -108,7 +119,7 @@ function drawCurves(parent: Element, t: Theme, curves: readonly ComplexCurve[], 
 }
 
 /** The points (symbols); counts those not finite and those outside the view of half-width r around `center`. */
-function drawPoints(parent: Element, t: Theme, points: readonly ComplexPoints[], x: Scale, y: Scale, r: number, center: [number, number] = [0, 0]): {nonFinite: number; outside: number} {
+function drawPoints(parent: Element, t: Theme, points: readonly ComplexPoints[], x: Scale, y: Scale, r: number, center: [number, number] = [0, 0], skipOutside = false): {nonFinite: number; outside: number} {
   let nonFinite = 0, outside = 0;
   points.forEach((p, i) => {
     const color = p.color ?? PALETTE[i % PALETTE.length];
@@ -119,7 +130,10 @@ function drawPoints(parent: Element, t: Theme, points: readonly ComplexPoints[],
     for (let k = 0; k < m; k++) {
       const re = p.re[k], im = p.im[k];
       if (!Number.isFinite(re) || !Number.isFinite(im)) { nonFinite++; continue; }
-      if (Math.abs(re - center[0]) > r || Math.abs(im - center[1]) > r) outside++;
+      if (Math.abs(re - center[0]) > r || Math.abs(im - center[1]) > r) {
+        outside++;
+        if (skipOutside && (Math.abs(re - center[0]) > 1.5 * r || Math.abs(im - center[1]) > 1.5 * r)) continue;
+      }
       el("path", {d: path, transform: `translate(${x(re)},${y(im)})`}, g);
     }
   });
@@ -163,7 +177,7 @@ function drawInset(svg: SVGSVGElement, t: Theme, o: {
     if (xs.length) el("path", {d: d3.line()(xs.map((v, i) => [v, ys[i]])) ?? "", fill: "none", stroke: "#666", "stroke-width": t.axisWidth, "stroke-dasharray": o.unitCircle ? undefined : "3,3"}, inner);
   }
   drawCurves(inner, t, o.curves, ix, iy, [inset.re, inset.im], inset.r);
-  drawPoints(inner, t, o.points, ix, iy, inset.r, [inset.re, inset.im]);
+  drawPoints(inner, t, o.points, ix, iy, inset.r, [inset.re, inset.im], true);
   const magnification = (ix(1) - ix(0)) / (x(1) - x(0));
   text(g, `×${formatLevel(magnification)}`, {x: bx + size - t.fontSize * 0.3, y: by + t.fontSize * 1.05, "text-anchor": "end", "font-size": t.fontSize, fill: t.mutedText, ...halo(t)});
 }
