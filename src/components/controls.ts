@@ -3,8 +3,9 @@
 // event of its <input>/<select> through, so `const delta = view(logSlider("delta", {...}))`
 // works. On creation a control reads `?key=` through urlState: a valid value is used; a bad
 // one is ignored, the default used, and a warning shown under the control (and listed by
-// urlWarnings()). On every input the value is written back with history.replaceState
-// (throttled; other parameters such as ?backend= are kept).
+// urlWarnings()). The value is written back with history.replaceState once the control has
+// been still for 200 ms (debounced: replaceState costs several ms, so a drag does not pay it on
+// every frame; other parameters such as ?backend= are kept).
 //
 // Markup (for tests and CSS):
 //   <div class="ssm-control ssm-control-<kind>" data-key="<key>">
@@ -198,7 +199,7 @@ function build<T>(key: string, spec: Spec, url: boolean, kind: string, label: st
   };
   render(value);
 
-  const write = url ? throttledWriter(key, spec) : () => {};
+  const write = url ? debouncedWriter(key, spec) : () => {};
   Object.defineProperty(root, "value", {
     get: () => value,
     set: (v: T) => { value = v; render(v); write(v); }
@@ -218,12 +219,13 @@ function build<T>(key: string, spec: Spec, url: boolean, kind: string, label: st
   return root;
 }
 
-function throttledWriter(key: string, spec: Spec, ms = 150): (value: unknown) => void {
+function debouncedWriter(key: string, spec: Spec, ms = 200): (value: unknown) => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending: unknown;
   return (value) => {
     pending = value;
-    if (timer != null || typeof history === "undefined") return;
+    if (typeof history === "undefined") return;
+    if (timer != null) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
       const search = withParam(location.search, key, formatParam(pending as never, spec));

@@ -15,7 +15,7 @@
 // the input u_k was held on [kΔ, (k+1)Δ); x_{−1} = x(0) = 0. ZOH is then exact for held input.
 import * as tf from "@tensorflow/tfjs";
 import {discretize, discretizeF64, eig2, fail, METHODS, type Method, ssmStates} from "../kernels/index.js";
-import {afterPaint, LruCache, runSliced} from "../runtime/schedule.js";
+import {afterRest, LruCache, runSliced} from "../runtime/schedule.js";
 import {now} from "../runtime/timing.js";
 import {sampleSignal, scaleToUnit, type SignalKind, type SignalOptions} from "./signals.js";
 
@@ -732,13 +732,14 @@ export function cachedSweep(v: DiscretizationView, series: SeriesData): ErrorVsD
 
 /**
  * The measured error against Δ for this A and input (every rule): from the cache, or computed
- * after the current figures have been painted, in slices (one per rule), and only while the
- * controls still show this A and input (`fresh`). Null when superseded.
+ * once the controls have rested (150 ms) and the current figures have been painted, in slices
+ * (one per rule), and only while the controls still show this A and input (`fresh`). Null when
+ * superseded.
  */
 export async function errorSweep(v: DiscretizationView, series: SeriesData, {invalidation, fresh = () => true}: {invalidation?: Promise<unknown>; fresh?: () => boolean} = {}): Promise<(ErrorVsDelta & {ms: number}) | null> {
   const hit = cachedSweep(v, series);
   if (hit) return {...hit, ms: 0};
-  if (!(await afterPaint(invalidation, fresh))) return null;
+  if (!(await afterRest(invalidation, 150, fresh))) return null;
   let dead = false;
   invalidation?.then(() => { dead = true; });
   const t0 = now(), sig = signalOf(v.p, series);

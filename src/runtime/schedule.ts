@@ -21,6 +21,19 @@ export async function afterPaint(invalidation?: Promise<unknown>, fresh: () => b
   return !dead;
 }
 
+/**
+ * Waits until the controls have rested for `ms` (no newer run invalidated this one: a drag
+ * re-runs the cell, which resolves `invalidation`), then for a paint. Resolves true then, or
+ * false once `invalidation` resolves. For work that only the resting value needs (checks,
+ * slow sweeps): a drag never pays for it.
+ */
+export async function afterRest(invalidation?: Promise<unknown>, ms = 200, fresh: () => boolean = () => true): Promise<boolean> {
+  let dead = false;
+  invalidation?.then(() => { dead = true; });
+  await new Promise((r) => setTimeout(r, ms));
+  return !dead && afterPaint(invalidation, fresh);
+}
+
 /** Thrown (and ignored by Framework's runtime, which shows nothing) when a newer run superseded this one. */
 export class Superseded extends Error {
   constructor() { super("superseded by a newer value"); this.name = "Superseded"; }
