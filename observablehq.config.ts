@@ -1,6 +1,7 @@
 import {existsSync} from "node:fs";
 
 import {walk} from "./src/walk.js";
+import {urlGuardScript} from "./src/runtime/urlGuard.js";
 
 export default {
   title: "State Space Models, live",
@@ -16,7 +17,9 @@ export default {
   search: false,
   style: "style.css",
   footer: "State Space Models, live: every figure is computed in your browser. Works offline.",
-  head: '<link rel="icon" href="data:,">',
+  // The link guard runs before any module reads the address (src/runtime/urlGuard.js); the
+  // content-security policy is added to every page after the build (scripts/csp.mjs).
+  head: `<link rel="icon" href="data:,"><script>${urlGuardScript()}</script>`,
   toc: true,
   sidebar: true
 };

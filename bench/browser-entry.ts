@@ -1,4 +1,4 @@
-// Browser side of the benchmarks (bundled by test/browser/kernels-bundle.mjs, driven by
+// Browser side of the benchmarks (bundled by tools/browser/bundle.mjs, driven by
 // bench/run.mjs): window.bench.init(backend) selects a backend and checks a known answer;
 // window.bench.cell(kernel, L, withJs) times one cell (see bench/cases.ts).
 import * as tf from "@tensorflow/tfjs";

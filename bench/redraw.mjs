@@ -11,7 +11,8 @@
 // move index to the value written into the <input type=range> (log10 for log sliders).
 import {writeFileSync} from "node:fs";
 import {cpus, loadavg} from "node:os";
-import {launch, openPage, serve} from "../test/browser/harness.mjs";
+import {launch, openPage, serve} from "../tools/browser/harness.mjs";
+import {percentiles} from "../tools/browser/slider.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
 const MOVES = Number(args.moves ?? 20);
@@ -95,8 +96,9 @@ function move([key, value, quiet]) {
 }
 
 const pct = (xs, p) => {
-  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null;
+  const {p50, p95} = percentiles(xs);
+  const v = p === 0.5 ? p50 : p95;
+  return Number.isFinite(v) ? v : null;
 };
 const fmt = (ms) => (ms == null ? "—" : ms.toFixed(0));
 

@@ -10,8 +10,8 @@ import {spawnSync} from "node:child_process";
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {rm} from "node:fs/promises";
 import {cpus, totalmem} from "node:os";
-import {launch, serve} from "../test/browser/harness.mjs";
-import {ROOT, buildPage} from "../test/browser/kernels-bundle.mjs";
+import {launch, serve} from "../tools/browser/harness.mjs";
+import {ROOT, buildPage} from "../tools/browser/bundle.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -1,6 +1,6 @@
 // Writes src/assets/generated/katex.css: KaTeX's stylesheet with every font inlined as a
 // data: URL (woff2 only), so the site never fetches fonts and Framework's CSS bundler,
-// which has no loader for .woff2, never sees a font file (../shared/TOOLCHAIN.md).
+// which has no loader for .woff2, never sees a font file (docs/toolchain.md).
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import {dirname, join} from "node:path";

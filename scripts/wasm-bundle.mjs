@@ -1,4 +1,4 @@
-// Pre-bundles @tensorflow/tfjs-backend-wasm for the browser (../shared/TOOLCHAIN.md: imported
+// Pre-bundles @tensorflow/tfjs-backend-wasm for the browser (docs/toolchain.md: imported
 // straight from a page it fails on `import "fs"`). Output, all gitignored:
 //   src/assets/generated/tfjs-backend-wasm.js   ESM, @tensorflow/tfjs-core kept external so the
 //                                               backend registers on the page's own engine

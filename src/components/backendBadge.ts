@@ -10,7 +10,7 @@
 //     <div class="ssm-backend-panel" hidden> … <li class="ssm-backend-attempt" data-ok="false"> … </div>
 //   </div>
 
-export interface BadgeAttempt { name: string; ok: boolean; reason: string; ms: number }
+export interface BadgeAttempt { name: string; ok: boolean; reason: string; ms: number; skipped?: boolean }
 export interface BadgeReport {
   name: string;
   requested: string | null;
@@ -56,9 +56,10 @@ export function BackendBadge(report: BadgeReport): HTMLElement {
     li.className = "ssm-backend-attempt";
     li.dataset.ok = String(a.ok);
     li.dataset.name = a.name;
+    if (a.skipped) li.dataset.skipped = "true";
     const status = li.appendChild(document.createElement("strong"));
-    status.textContent = `${a.name}: ${a.ok ? "ok" : "failed"}`;
-    li.append(` (${a.ms} ms) — ${a.reason}`);
+    status.textContent = `${a.name}: ${a.ok ? "ok" : a.skipped ? "not tried" : "failed"}`;
+    li.append(a.skipped ? ` — ${a.reason}` : ` (${a.ms} ms) — ${a.reason}`);
   }
 
   const check = panel.appendChild(document.createElement("p"));

@@ -1,4 +1,4 @@
-// Controls whose state lives in the URL (../shared/DESIGN.md, "Components and pages"). Each
+// Controls whose state lives in the URL (docs/design.md, "Components and pages"). Each
 // is a Framework input: an element with `.value` that lets the native, bubbling `input`
 // event of its <input>/<select> through, so `const delta = view(logSlider("delta", {...}))`
 // works. On creation a control reads `?key=` through urlState: a valid value is used; a bad
@@ -186,7 +186,7 @@ function build<T>(key: string, spec: Spec, url: boolean, kind: string, label: st
     value = parsed.value as T;
     if (parsed.error != null && raw != null) {
       const shown = Array.isArray(value) ? value.join(", ") || "none" : w.text ? w.text(value) : formatParam(value as never, spec);
-      const text = `URL value ${key}=${raw} ignored: ${parsed.error}; using ${shown}`;
+      const text = `URL value ${key}=${shorten(raw)} ignored: ${parsed.error}; using ${shown}`;
       warnings.set(key, {key, raw, message: parsed.error, text});
       warningEl = root.appendChild(el("div", {class: "ssm-url-warning", role: "alert"}));
       warningEl.textContent = text;
@@ -236,6 +236,11 @@ function debouncedWriter(key: string, spec: Spec, ms = 200): (value: unknown) =>
 
 function currentSearch(): string {
   return typeof location === "undefined" ? "" : location.search;
+}
+
+/** A value as quoted in a warning: at most 40 characters (a link can carry thousands). */
+function shorten(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }
 
 function normalize(o: Option): {value: string; label: string} {

@@ -15,4 +15,5 @@ export {Heatmap} from "./charts/Heatmap.js";
 export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
 export {HoldDiagram} from "./charts/HoldDiagram.js";
+export {SpectrumPanel} from "./charts/SpectrumPanel.js";
 export {PALETTE} from "./charts/common.js";

@@ -19,9 +19,15 @@ export async function startPage(): Promise<{backend: BackendReport; badge: HTMLE
   return {backend, badge: BackendBadge(backend)};
 }
 
-/** A notice listing every URL value the page's controls refused (empty and hidden when none). */
+/**
+ * A notice listing every part of the link that was not used: parts the link guard dropped
+ * before the page loaded (malformed percent-encoding, tfjsflags, repeated keys:
+ * runtime/urlGuard.js) and values the page's controls refused. Empty and hidden when none.
+ */
 export function urlNotice(extra: readonly NoticeItem[] = []): HTMLElement {
-  return Notice([...urlWarnings().map((w) => ({level: "warn" as const, text: w.text})), ...extra]);
+  const guard = ((globalThis as {__ssmUrlNotes?: {key: string; text: string}[]}).__ssmUrlNotes ?? [])
+    .map((n) => ({level: "warn" as const, text: `Part of the link was ignored: ${n.text}.`}));
+  return Notice([...guard, ...urlWarnings().map((w) => ({level: "warn" as const, text: w.text})), ...extra]);
 }
 
 /** The site's input signals: five synthetic ones and two real series (src/data/series.json.js). */

@@ -1,6 +1,6 @@
 // Our KaTeX wrapper. Import it as `tex` in a page (`import {tex} from "./components/tex.js"`)
 // and it replaces Framework's built-in one, which would load KaTeX from a CDN; ```tex fences
-// then render through it too (../shared/TOOLCHAIN.md). The stylesheet with inlined fonts is
+// then render through it too (docs/toolchain.md). The stylesheet with inlined fonts is
 // src/assets/generated/katex.css, imported by src/style.css.
 //
 // Interpolations are LaTeX: tex`\bar A = ${matrixTex(Ab)}` inserts the string as is, so live

@@ -40,6 +40,8 @@ export function parseParam(raw: string | null, spec: Spec): Parsed<number | stri
       if (!NUMBER.test(text)) return bad(`${quote(raw)} is not a number`);
       let x = Number(text);
       if (!Number.isFinite(x)) return bad(`${quote(raw)} is not a finite number`);
+      // 1e-400 parses to 0 (below the smallest double): refuse it rather than use 0 silently.
+      if (x === 0 && /[1-9]/.test(text.replace(/e.*$/i, ""))) return bad(`${quote(raw)} is too small to represent (it would be 0)`);
       if (spec.kind === "int" && !Number.isInteger(x)) return bad(`${text} is not an integer`);
       if (x < spec.min || x > spec.max) return bad(`${text} is outside [${spec.min}, ${spec.max}]`);
       if (spec.kind === "number" && spec.step != null && spec.step > 0) {

@@ -18,7 +18,7 @@ export type {TensorLike} from "./validate.js";
 
 // ---- input checks and seeded randomness
 export {mulberry32, gaussian} from "./random.js";
-export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, sourceValues, type ValueRule} from "./validate.js";
+export {fail, toTensor, shapeString, assertRank, assertShape, assertFinite, assertPositiveNumber, assertInteger, assertValues, valuesOnCpu, readFinite, cpuValues, type ValueRule} from "./validate.js";
 
 // ---- linalg: float64 matrix helpers, eigenvalues, FFT
 export {matMulF64, eyeF64, norm1F64, solveF64, expmF64, toF64} from "./linalg/expm.js";
@@ -50,3 +50,22 @@ export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, 
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
 export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";
+
+// ---- family: the kernels of the /family page's live miniatures (RWKV, Mega, RetNet, VMamba,
+// S5, DSS, H3, GSS, Jamba), in family/ (imports linalg/, lti/, seq/; nothing imports family/)
+export {complexArg, channelArg, type ComplexLike, type ComplexTensor} from "./family/args.js";
+export {causalConvRows} from "./family/conv.js";
+export {sinCos, cexp, cexpm1, cmul, cdiv, reducePhase} from "./family/complex.js";
+export {wkv, wkvClosed, wkvStates} from "./family/wkv.js";
+export {ema, emaRecurrent, emaKernel, megaEmaInit, type EmaParams, type EmaOptions} from "./family/ema.js";
+export {retention, retentionRecurrent, retentionChunked, retentionDecayMask, retentionGammas, retentionRotate} from "./family/retention.js";
+export {CROSS_SCAN_NAMES, crossScanOrders, crossScan2d, crossMerge2d, crossScanMerge2d, decayScan, type SequenceScan} from "./family/crossScan.js";
+export {s5, s5States, s5Discretize, s5Init, type S5Params, type S5Arrays} from "./family/s5.js";
+export {dssKernel, DSS_EPS, type DssVariant} from "./family/dss.js";
+export {h3, h3ShiftKernel, h3Init, type H3Params, type H3Arrays} from "./family/h3.js";
+export {gss, gssKernel, gssInit, GSS_NORM_EPS, type GssParams, type GssArrays} from "./family/gss.js";
+export {
+  JAMBA_V01, LLAMA2_7B, MISTRAL_7B, MIXTRAL_8X7B, PAPER_TABLE1, layerPattern, kvCacheBytes, mambaStateBytes,
+  memoryAgainstContext, maxContext, type ModelMemoryConfig, type LayerKind, type MemoryRow
+} from "./family/jamba.js";
+export {wkvLoop, emaLoop, retentionLoop, s5Loop, h3Loop, gssLoop, crossScanDecayLoop} from "./reference/family.js";

@@ -24,9 +24,14 @@ export function valuesOnCpu(): boolean {
 /** The JS values a tensor was made from by toTensor (flat), so checks need no readback. */
 const sources = new WeakMap<tf.Tensor, ArrayLike<number>>();
 
-/** The JS values (flat) a tensor was made from by toTensor, or undefined: read them instead of the tensor. */
-export function sourceValues(t: tf.Tensor): ArrayLike<number> | undefined {
-  return sources.get(t);
+/**
+ * The values of `t` on the CPU: the JS values it was made from by toTensor when there are
+ * some (no readback at all), else its data read back — free on cpu/wasm, a synchronous GPU
+ * readback on webgl/webgpu (only when a caller hands a kernel a GPU tensor that a float64 CPU
+ * algorithm must read: pass plain arrays to avoid it).
+ */
+export function cpuValues(t: tf.Tensor): ArrayLike<number> {
+  return sources.get(t) ?? t.dataSync();
 }
 
 /** Converts `x` to a float32 tensor (inside the caller's tidy), naming fn/arg on failure. */

@@ -11,7 +11,8 @@
 //             [0, πN/2], B = 1; dense = Q (block form) Qᵀ with Q a random orthogonal matrix,
 //             so A is dense but its spectrum is known exactly.
 import * as tf from "@tensorflow/tfjs";
-import {causalConv, DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT, discretizeF64, convolveReal, hippoArrays, ssmKernel, ssmRecurrent, s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes, fail, shapeString, toTensor, type TensorLike, mulberry32, gaussian} from "../kernels/index.js";
+import {costMethods, measureCost, type CostPoint} from "./viewsCost.js";
+import {causalConv, DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT, discretizeF64, convolveReal, hippoArrays, ssmKernel, ssmRecurrent, s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes, fail, shapeString, toTensor, type TensorLike, mulberry32, gaussian, cpuValues} from "../kernels/index.js";
 
 export type ViewInit = "legs" | "lin" | "inv" | "real" | "random";
 export const VIEW_INITS: readonly ViewInit[] = ["legs", "lin", "inv", "real", "random"];
@@ -184,7 +185,7 @@ export function convolveChannels(u: TensorLike, K: tf.Tensor2D): tf.Tensor2D {
     const h = K.shape[0];
     const backend = tf.getBackend();
     if (backend === "cpu" && l <= TOEPLITZ_MAX_L) {
-      const uv = ut.dataSync() as Float32Array; // (l)
+      const uv = Float32Array.from(cpuValues(ut)); // (l): on cpu, in CPU memory already
       const T = new Float32Array(l * l);
       for (let j = 0; j < l; j++) T.set(uv.subarray(0, l - j), j * l + j); // row j: u shifted right by j
       return tf.matMul(K, tf.tensor2d(T, [l, l], "float32")) as tf.Tensor2D; // (h, l)
@@ -207,4 +208,109 @@ export function convolutionView(sys: ViewSystem, deltas: number[], u: TensorLike
     const K = viewKernels(sys, deltas, toTensor(u, fn, "u").shape[0]);
     return {K, y: convolveChannels(u, K)};
   });
+}
+
+// ---------------------------------------------------------------- what the page draws
+
+/** The channels' kernels read back: one Float32Array (L) per channel, and how long they took. */
+export async function kernelsOf(sys: ViewSystem, deltas: number[], L: number): Promise<{K: Float32Array[]; ms: number}> {
+  const t0 = performance.now();
+  const Kt = viewKernels(sys, deltas, L);
+  const flat = (await Kt.data()) as Float32Array;
+  Kt.dispose();
+  return {K: deltas.map((_, h) => flat.subarray(h * L, (h + 1) * L)), ms: performance.now() - t0};
+}
+
+/** What the comparison of the two views was computed for (tests read it from the readout). */
+export interface ViewsOf { init: ViewInit; N: number; H: number; L: number; delta: number; spread: number; input: string; seed: number }
+
+export interface Comparison {
+  sys: ViewSystem; deltas: number[]; L: number; u: Float32Array; K: Float32Array[];
+  yRec: Float32Array[]; yConv: Float32Array[];
+  maxDiff: number; maxY: number; finite: boolean;
+  timing: {kernel: number; rec: number; conv: number};
+  of: ViewsOf;
+}
+
+/**
+ * Both views of the same system on the same input: the recurrence (ssmRecurrent on the dense
+ * real system) and the convolution of u with the plotted kernels K (convolveChannels). Plain
+ * arrays out, with their largest difference.
+ */
+export async function compareViews(sys: ViewSystem, deltas: number[], u: Float32Array, K: Float32Array[], kernelMs: number, of: ViewsOf): Promise<Comparison> {
+  const H = deltas.length, L = u.length, t0 = performance.now();
+  const yRecT = recurrentView(sys, deltas, u);
+  const rec = (await yRecT.data()) as Float32Array;
+  yRecT.dispose();
+  const t1 = performance.now();
+  const Kflat = new Float32Array(H * L);
+  K.forEach((k, h) => Kflat.set(k, h * L));
+  const yConvT = tf.tidy(() => convolveChannels(u, tf.tensor2d(Kflat, [H, L])));
+  const conv = (await yConvT.data()) as Float32Array;
+  yConvT.dispose();
+  const t2 = performance.now();
+  let maxDiff = 0, maxY = 0;
+  for (let i = 0; i < rec.length; i++) { maxDiff = Math.max(maxDiff, Math.abs(rec[i] - conv[i])); maxY = Math.max(maxY, Math.abs(conv[i])); }
+  const rows = (flat: Float32Array) => deltas.map((_, h) => flat.subarray(h * L, (h + 1) * L));
+  return {sys, deltas, L, u, K, yRec: rows(rec), yConv: rows(conv), maxDiff, maxY,
+    finite: [Kflat, rec, conv].every((a) => a.every(Number.isFinite)),
+    timing: {kernel: kernelMs, rec: t1 - t0, conv: t2 - t1}, of};
+}
+
+/** The notices of the comparison: overflow, and LegS kernels that are a single spike. */
+export function comparisonNotices(c: Comparison): {level: "info" | "error"; text: string}[] {
+  const spike = c.of.delta * 10 ** (c.of.spread / 2) * c.of.N;
+  return [
+    ...(c.finite ? [] : [{level: "error" as const, text: "Some values overflowed float32 (non-finite); they are not plotted."}]),
+    ...(c.of.init === "legs" && spike > 40 ? [{level: "info" as const, text: `HiPPO-LegS with Δ·N up to ${spike.toFixed(0)}: its fastest modes decay within one step, so the kernel is nearly a single spike.`}] : [])
+  ];
+}
+
+/** Series for the kernel figure: K̄_k / Δ per channel against the step k or the time t = kΔ. */
+export function kernelSeries(deltas: number[], K: Float32Array[], axis: "k" | "t"): {name: string; x: Float64Array; y: Float64Array}[] {
+  const k0 = axis === "t" ? 1 : 0; // k = 0 has t = 0, off a log axis
+  return deltas.map((d, h) => {
+    const L = K[h].length, x = new Float64Array(L - k0), y = new Float64Array(L - k0);
+    for (let i = 0; i < L - k0; i++) { x[i] = axis === "t" ? (i + k0) * d : i; y[i] = K[h][i + k0] / d; }
+    return {name: `Δ = ${d.toPrecision(2)}`, x, y};
+  });
+}
+
+/** The two lines of the time-scale figure: 1/(aΔ) for the slowest decay and 2π/(ωΔ) for the fastest oscillation. */
+export function timescaleLines(sys: ViewSystem, grid: readonly number[]): {decay: number[]; period: number[] | null} {
+  const rate = slowestRate(sys.eig.re), wmax = Math.max(...sys.eig.im.map(Math.abs));
+  return {decay: grid.map((d) => 1 / (rate * d)), period: wmax > 0 ? grid.map((d) => (2 * Math.PI) / (wmax * d)) : null};
+}
+
+/** Which way to the output was fastest at each measured L (a sentence for the cost figure). */
+export function fastestToOutput(points: readonly {method: string; L: number; ms: number}[]): string {
+  const names: Record<string, string> = {rec: "recurrence", fft: "FFT", direct: "direct", spectral: "tf.spectral"};
+  const outs = points.filter((p) => p.method in names);
+  const byL = [...new Set(outs.map((p) => p.L))].map((L) => {
+    const best = outs.filter((p) => p.L === L).sort((a, b) => a.ms - b.ms)[0];
+    return `L = ${L}: ${names[best.method]}`;
+  });
+  return byL.length ? `Fastest to y: ${byL.join(", ")}.` : "";
+}
+
+/** The lengths the cost figure measures. */
+export const COST_LENGTHS = [64, 256, 1024, 4096, 16384];
+
+/**
+ * The cost figure's measurement for one channel of the system the controls describe: every
+ * method timed at each length (with readbacks, yielding between calls), `onPoint` after each.
+ * Resolves with the points and the methods this backend cannot run (with why).
+ */
+export async function measureViewsCost({init, N, seed, delta}: {init: ViewInit; N: number; seed: number; delta: number}, backend: string,
+  {signal, onPoint}: {signal?: {aborted: boolean}; onPoint?: (p: CostPoint) => void} = {}): Promise<{points: CostPoint[]; unavailable: string[]}> {
+  const s0 = viewSystem(init, N, 1, seed);
+  const {Ab, Bb} = discretizeF64(s0.dense.A, s0.dense.B, delta);
+  const modes = s0.modes && s0.Cmodes ? {A: s0.modes.A as Complex<Float64Array>, B: s0.modes.B as Complex<Float64Array>, C: s0.Cmodes[0], conj: s0.modes.conj, delta} : null;
+  const {methods, dispose} = costMethods({Ab, Bb, C: s0.dense.C[0], modes}, backend);
+  try {
+    const points = await measureCost(methods, COST_LENGTHS, {signal, onPoint});
+    return {points, unavailable: methods.filter((m) => m.unavailable).map((m) => `${m.label}: ${m.unavailable}`)};
+  } finally {
+    dispose();
+  }
 }

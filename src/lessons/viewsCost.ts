@@ -1,6 +1,6 @@
 // Live cost of the two views (page 4, /views, figure 3): time per call against L on the
 // reader's own backend. Not a kernel: an async measuring loop around the synchronous kernels.
-// Each timed call ends with a real readback (await data()), as TOOLCHAIN.md asks; between
+// Each timed call ends with a real readback (await data()), as docs/toolchain.md asks; between
 // calls the loop yields to the event loop so slider drags stay responsive; a method stops at
 // the next L when its predicted time (from its measured growth) passes `budgetMs`.
 import * as tf from "@tensorflow/tfjs";

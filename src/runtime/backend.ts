@@ -1,8 +1,12 @@
-// The one place that decides the tfjs backend for the whole site (../shared/DESIGN.md,
+// The one place that decides the tfjs backend for the whole site (docs/design.md,
 // "Backends"). Order: webgpu → webgl → wasm → cpu; `?backend=` (passed in as `requested`)
 // is tried first. A backend is accepted only after it computes a known small answer
 // (matmul, exp, cumsum) that matches the same numbers computed here in plain JS: a software
-// WebGPU adapter can return zeros while `setBackend` says true (../shared/TOOLCHAIN.md).
+// WebGPU adapter can return zeros while `setBackend` says true (docs/toolchain.md).
+//
+// A GPU backend on a software rasteriser (SwiftShader, llvmpipe, a WebGPU fallback adapter)
+// is slower than wasm for everything this site runs (3–12× in the project's benchmarks), so
+// the automatic order tries it only after wasm; a reader can still force it with ?backend=.
 // No DOM: the caller reads the URL. The webgpu and wasm backends are imported lazily, so a
 // page that ends on webgl or cpu never downloads them.
 import * as tf from "@tensorflow/tfjs";
@@ -18,6 +22,8 @@ export interface BackendAttempt {
   reason: string;
   /** wall time of import + init + self-check */
   ms: number;
+  /** true when it was not tried at all (a software GPU ranked after the backend in use) */
+  skipped?: boolean;
 }
 
 export interface BackendReport {
@@ -37,6 +43,40 @@ export interface InitOptions {
   order?: readonly BackendName[];
   /** per-attempt limit in ms (default 20000): a backend that hangs counts as failed */
   timeoutMs?: number;
+  /** how to tell a software GPU (default: probeGpu, which asks the adapter / WebGL renderer) */
+  probe?: (name: "webgpu" | "webgl") => Promise<GpuInfo | null>;
+}
+
+/** What the device says about a GPU backend: its name, and whether it is a software rasteriser. */
+export interface GpuInfo { software: boolean; description: string }
+
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|microsoft basic/i;
+
+/**
+ * Asks the device what renders webgpu or webgl: the WebGPU adapter's info (or its fallback
+ * flag), or WebGL's unmasked renderer string. null when nothing can be learned (no adapter,
+ * no context, or the browser hides the renderer).
+ */
+export async function probeGpu(name: "webgpu" | "webgl"): Promise<GpuInfo | null> {
+  try {
+    if (name === "webgpu") {
+      const gpu = (globalThis as {navigator?: {gpu?: {requestAdapter(): Promise<any>}}}).navigator?.gpu;
+      const adapter = gpu ? await gpu.requestAdapter() : null;
+      if (!adapter) return null;
+      const info = adapter.info ?? {};
+      const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ") || "unknown adapter";
+      return {software: Boolean(adapter.isFallbackAdapter || info.isFallbackAdapter) || SOFTWARE.test(description), description};
+    }
+    if (typeof document === "undefined") return null;
+    const gl = document.createElement("canvas").getContext("webgl2") as WebGL2RenderingContext | null;
+    if (!gl) return null;
+    const ext = gl.getExtension("WEBGL_debug_renderer_info");
+    const description = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
+    return {software: SOFTWARE.test(description), description};
+  } catch {
+    return null;
+  }
 }
 
 /** Relative error above which a backend's self-check fails. */
@@ -71,10 +111,26 @@ export function initBackend(requested?: string | null, options: InitOptions = {}
   return p;
 }
 
-async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000}: InitOptions): Promise<BackendReport> {
+async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000, probe = probeGpu}: InitOptions): Promise<BackendReport> {
   const attempts: BackendAttempt[] = [];
   const wanted = raw == null ? null : raw.trim().toLowerCase();
   let candidates: BackendName[] = [...order];
+  // Software GPUs go after wasm (unless the reader asked for that backend by name). Probed
+  // only when the automatic order is needed (no request, or the requested backend failed).
+  const demoted: {name: BackendName; info: GpuInfo}[] = [];
+  let ranked = false;
+  const rank = async (rest: BackendName[]): Promise<BackendName[]> => {
+    ranked = true;
+    for (const name of ["webgpu", "webgl"] as const) {
+      if (name === wanted || !rest.includes(name)) continue;
+      const info = await probe(name);
+      if (info?.software) demoted.push({name, info});
+    }
+    if (!demoted.length) return rest;
+    const keep = rest.filter((b) => !demoted.some((d) => d.name === b));
+    const at = keep.includes("wasm") ? keep.indexOf("wasm") + 1 : keep.length;
+    return [...keep.slice(0, at), ...demoted.map((d) => d.name), ...keep.slice(at)];
+  };
   if (wanted != null) {
     if (isBackendName(wanted)) {
       candidates = [wanted, ...candidates.filter((b) => b !== wanted)];
@@ -85,7 +141,18 @@ async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000}:
       });
     }
   }
-  for (const name of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const name = candidates[i];
+    if (!ranked && (wanted == null || !isBackendName(wanted) || i > 0)) {
+      candidates = [...candidates.slice(0, i), ...(await rank(candidates.slice(i)))];
+      i--;
+      continue;
+    }
+    const lostWhy = lostBackends()[name];
+    if (lostWhy) {
+      attempts.push({name, ok: false, ms: 0, reason: `lost earlier in this tab (${lostWhy}); not used again until the tab is closed`});
+      continue;
+    }
     const t0 = now();
     let outcome: {ok: true; error: number} | {ok: false; reason: string};
     try {
@@ -94,11 +161,18 @@ async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000}:
       outcome = {ok: false, reason: message(e)};
     }
     const ms = Math.round(now() - t0);
+    const soft = demoted.find((d) => d.name === name);
     if (outcome.ok) {
-      attempts.push({name, ok: true, ms, reason: `self-check passed (error ${outcome.error.toExponential(1)})`});
+      attempts.push({name, ok: true, ms, reason: `self-check passed (error ${outcome.error.toExponential(1)})${soft ? `; a software GPU (${soft.info.description}), used because the faster backends failed` : ""}`});
+      for (const d of demoted) {
+        if (!attempts.some((a) => a.name === d.name)) {
+          attempts.push({name: d.name, ok: false, skipped: true, ms: 0, reason: `a software GPU (${d.info.description}) is slower than ${name} here; force it with ?backend=${d.name}`});
+        }
+      }
+      watchLoss(name);
       return {
         name, requested: raw, attempts, selfCheckError: outcome.error,
-        fallback: wanted != null && wanted !== name
+        fallback: (wanted != null && wanted !== name) || attempts.some((a) => /^lost earlier/.test(a.reason))
       };
     }
     attempts.push({name, ok: false, ms, reason: outcome.reason});
@@ -140,6 +214,8 @@ async function prepare(name: BackendName): Promise<string | null> {
   if (name === "webgpu") {
     const gpu = (globalThis as {navigator?: {gpu?: unknown}}).navigator?.gpu;
     if (!gpu) return "navigator.gpu is not available (no WebGPU here)";
+    const adapter = await (gpu as {requestAdapter(): Promise<unknown>}).requestAdapter().catch(() => null);
+    if (!adapter) return "no WebGPU adapter on this device (requestAdapter() gave none)";
     if (!tf.findBackendFactory("webgpu")) await import("@tensorflow/tfjs-backend-webgpu");
     if (!tf.findBackendFactory("webgpu")) return "the webgpu backend did not register";
   } else if (name === "webgl") {
@@ -218,10 +294,57 @@ export async function selfCheck(): Promise<number> {
   }
 }
 
+// ---- device loss
+// A GPU can be lost at any time (a driver reset or update, a GPU process crash, a tab left in
+// the background). tfjs does not recover from it: every later upload fails. The site records
+// the loss for this tab (sessionStorage) and reloads the page, whose backend choice then skips
+// the lost backend and says why in the badge: the figures are recomputed on the next verified
+// backend.
+const LOST_KEY = "ssm-lost-backends";
+
+/** Backends lost earlier in this tab, with why. */
+export function lostBackends(): Record<string, string> {
+  try {
+    const s = (globalThis as {sessionStorage?: Storage}).sessionStorage?.getItem(LOST_KEY);
+    return s ? JSON.parse(s) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Backends the site removed itself (removing destroys the device: that is not a loss). */
+const dropped = new Set<string>();
+
+function onLost(name: BackendName, why: string): void {
+  if (dropped.has(name)) return;
+  const g = globalThis as {sessionStorage?: Storage; location?: Location};
+  try {
+    g.sessionStorage?.setItem(LOST_KEY, JSON.stringify({...lostBackends(), [name]: why}));
+  } catch {
+    // storage refused (private mode): the reload below would pick the same backend again,
+    // so stay on the page; its cells will report the failures.
+    return;
+  }
+  console.warn(`The ${name} backend was lost (${why}); reloading on the next backend.`);
+  g.location?.reload();
+}
+
+/** Listens for the loss of the backend in use (WebGPU device.lost, WebGL webglcontextlost). */
+function watchLoss(name: BackendName): void {
+  try {
+    const b = tf.backend() as unknown as {device?: {lost?: Promise<{reason?: string; message?: string}>}; gpgpu?: {gl?: {canvas?: EventTarget}}};
+    if (name === "webgpu") b.device?.lost?.then((info) => onLost("webgpu", info?.message || `device lost: ${info?.reason ?? "unknown"}`));
+    if (name === "webgl") b.gpgpu?.gl?.canvas?.addEventListener?.("webglcontextlost", () => onLost("webgl", "the WebGL context was lost"));
+  } catch {
+    // a backend without these hooks: nothing to watch
+  }
+}
+
 function dropBackend(name: BackendName): void {
   // Free a backend that failed after initialising (a GPU context, say), unless it is cpu.
   if (name === "cpu") return;
   try {
+    dropped.add(name);
     if (tf.engine().registry[name]) tf.removeBackend(name);
   } catch {
     // best effort

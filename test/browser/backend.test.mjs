@@ -7,7 +7,7 @@
 // (default dist/).
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
 const site = useSite();
 
@@ -21,7 +21,7 @@ async function badgeOf(path) {
   const badge = await page.$eval(".ssm-backend-badge", (b) => ({
     ...b.dataset,
     text: b.querySelector(".ssm-backend-button").textContent,
-    attempts: [...b.querySelectorAll(".ssm-backend-attempt")].map((li) => ({name: li.dataset.name, ok: li.dataset.ok === "true", text: li.textContent})),
+    attempts: [...b.querySelectorAll(".ssm-backend-attempt")].map((li) => ({name: li.dataset.name, ok: li.dataset.ok === "true", skipped: li.dataset.skipped === "true", text: li.textContent})),
     check: b.querySelector(".ssm-backend-check").textContent
   }));
   // Requests made before the listener was attached are in the performance timeline.
@@ -87,20 +87,27 @@ describe("backend badge on /", () => {
       assert.deepEqual([badge.attempts[0].name, badge.attempts[0].ok], ["bogus", false]);
       assert.match(badge.attempts[0].text, /"bogus" is not a backend/);
       assert.ok(["webgpu", "webgl", "wasm", "cpu"].includes(badge.backend));
-      assert.equal(badge.attempts.at(-1).name, badge.backend);
-      assert.equal(badge.attempts.at(-1).ok, true);
+      const tried = badge.attempts.filter((a) => !a.skipped);
+      assert.equal(tried.at(-1).name, badge.backend);
+      assert.equal(tried.at(-1).ok, true);
       assertClean(r);
     } finally {
       await r.context.close();
     }
   });
 
-  test("no ?backend=: the automatic choice, no warning colour", async () => {
+  test("no ?backend=: the automatic choice, no warning colour; software GPUs rank after wasm", async (t) => {
     const r = await badgeOf("/");
     try {
       assert.equal(r.badge.requested, "");
       assert.equal(r.badge.fallback, "false");
-      assert.equal(r.badge.attempts.at(-1).ok, true);
+      const tried = r.badge.attempts.filter((a) => !a.skipped);
+      assert.equal(tried.at(-1).ok, true);
+      // Here WebGL and WebGPU are SwiftShader (software): ranked after wasm, listed as not tried.
+      const skipped = r.badge.attempts.filter((a) => a.skipped);
+      for (const a of skipped) assert.match(a.text, /not tried — a software GPU .* is slower than/);
+      t.diagnostic(`automatic choice: ${r.badge.backend}; ${r.badge.attempts.map((a) => a.text).join(" | ")}`);
+      if (skipped.length) assert.equal(r.badge.backend, "wasm");
       assertClean(r);
     } finally {
       await r.context.close();

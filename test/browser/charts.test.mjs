@@ -7,11 +7,9 @@
 import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
-import {build} from "esbuild";
-import {launch, openPage, serve} from "./harness.mjs";
+import {useComponents} from "../../tools/browser/harness.mjs";
 
-const ROOT = process.env.EXPORT_TEST_DIST ?? process.env.SSM_OUT ?? "dist";
-const ENTRY = `
+const site = useComponents(`
   export {Figure, PlotlyFigure} from "./src/components/figure.ts";
   export {LineChart} from "./src/components/charts/LineChart.ts";
   export {ComplexPlane} from "./src/components/charts/ComplexPlane.ts";
@@ -20,8 +18,8 @@ const ENTRY = `
   export {HoldDiagram} from "./src/components/charts/HoldDiagram.ts";
   export {IntervalChart} from "./src/components/charts/IntervalChart.ts";
   export {MatrixTable} from "./src/components/matrixTable.ts";
-`;
-let server, browser, bundle, session;
+`, process.env.EXPORT_TEST_DIST ?? process.env.SSM_OUT ?? "dist");
+let session;
 
 function pngSize(bytes) {
   const magic = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -30,25 +28,10 @@ function pngSize(bytes) {
 }
 
 before(async () => {
-  const out = await build({
-    stdin: {contents: ENTRY, resolveDir: process.cwd(), loader: "ts"},
-    bundle: true, format: "iife", globalName: "ssm", platform: "browser", write: false, logLevel: "error"
-  });
-  bundle = out.outputFiles[0].text;
-  server = await serve(ROOT);
-  browser = await launch();
-  session = await openPage(browser, server.origin, "/__blank");
-  const {page} = session;
-  await page.route(`${server.origin}/__charts`, (route) =>
-    route.fulfill({contentType: "text/html", body: "<!doctype html><meta charset=utf-8><title>charts</title><body></body>"}));
-  await page.goto(`${server.origin}/__charts`);
-  session.errors.length = 0; // the 404 of /__blank
-  await page.addScriptTag({content: bundle});
+  session = await site.blank();
 });
 after(async () => {
   await session?.context.close();
-  await browser?.close();
-  await server?.close();
 });
 
 /** Renders figures in the page from a function source; returns what `fn` returns. */

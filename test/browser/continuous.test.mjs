@@ -5,7 +5,8 @@
 // input to the last redrawn figure (a measurement, not an assertion).
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {moveSlider} from "../../tools/browser/slider.mjs";
 
 const site = useSite();
 
@@ -14,35 +15,6 @@ async function open(path) {
   await s.page.waitForSelector(".ssm-figure .ssm-figure-chart svg", {timeout: 60_000});
   await s.page.waitForFunction(() => document.querySelectorAll(".ssm-figure").length === 4, null, {timeout: 30_000});
   return s;
-}
-
-/** Sets a slider's value, dispatches `input`, and resolves with the ms until the page has
- *  been quiet (no DOM mutation) for 300 ms, measured to the last figure mutation plus one frame. */
-function moveSlider(page, key, value) {
-  return page.evaluate(([key, value]) => new Promise((resolve) => {
-    const input = document.querySelector(`.ssm-control[data-key="${key}"] input[type=range]`);
-    if (!input) throw new Error(`no slider ${key}`);
-    let last = null, timer;
-    const t0 = performance.now();
-    // The readout under the controls is deliberately updated after the paint (it solves again
-    // with h/2): mutations that only touch it do not count as "the figures redrawn".
-    const isReadout = (node) => node.nodeType === 1 ? node.matches(".ssm-readout") || !!node.closest(".ssm-readout") : !!node.parentElement?.closest(".ssm-readout");
-    const obs = new MutationObserver((records) => {
-      const relevant = records.some((r) => !isReadout(r.target) && ![...r.addedNodes, ...r.removedNodes].every(isReadout));
-      if (!relevant) return;
-      last = performance.now();
-      clearTimeout(timer);
-      timer = setTimeout(done, 300);
-    });
-    const done = () => {
-      obs.disconnect();
-      requestAnimationFrame(() => resolve(last === null ? null : performance.now() - t0 - 300));
-    };
-    obs.observe(document.querySelector("main") ?? document.body, {childList: true, subtree: true, characterData: true});
-    timer = setTimeout(done, 3000);
-    input.value = String(value);
-    input.dispatchEvent(new Event("input", {bubbles: true}));
-  }), [key, value]);
 }
 
 const figureSVGs = (page) => page.$$eval(".ssm-figure .ssm-figure-chart svg", (svgs) => svgs.map((s) => s.outerHTML));
@@ -72,7 +44,7 @@ test("/continuous: each slider group changes the figures, and tensors do not lea
     const times = [];
     for (const [key, value] of [["sigma", -0.6], ["omega", 3.5], ["b1", 1], ["c2", 0.5], ["d", 0.3], ["x01", 1], ["T", 30], ["freq", 0.5]]) {
       const before = await figureSVGs(page);
-      const ms = await moveSlider(page, key, value);
+      const ms = (await moveSlider(page, key, value)).last;
       const afterSVGs = await figureSVGs(page);
       assert.notDeepEqual(afterSVGs, before, `moving ${key} changes a figure`);
       assert.equal(await page.locator(`.ssm-control[data-key="${key}"]`).evaluate((el) => el.value), value);

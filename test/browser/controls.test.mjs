@@ -4,42 +4,14 @@
 // needed; pages' own tests should use the selectors documented in src/components/controls.ts.
 import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
-import {build} from "esbuild";
-import {launch, openPage, serve} from "./harness.mjs";
+import {useComponents} from "../../tools/browser/harness.mjs";
 
-const ROOT = process.env.SSM_OUT ?? "dist";
-const ENTRY = `
+const site = useComponents(`
   export * as controls from "./src/components/controls.ts";
   export {Notice} from "./src/components/notice.ts";
   export {tex, matrixTex, num} from "./src/components/tex.ts";
-`;
-let server, browser, bundle;
-
-before(async () => {
-  const out = await build({
-    stdin: {contents: ENTRY, resolveDir: process.cwd(), loader: "ts"},
-    bundle: true, format: "iife", globalName: "ssm", platform: "browser", write: false, logLevel: "warning"
-  });
-  bundle = out.outputFiles[0].text;
-  server = await serve(ROOT);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A blank page at `/__controls<search>` with the components loaded as window.ssm. */
-async function blank(search) {
-  const opened = await openPage(browser, server.origin, "/__blank"); // 404 page; replaced below
-  const {page, errors} = opened;
-  await page.route(`${server.origin}/__controls*`, (route) =>
-    route.fulfill({contentType: "text/html", body: "<!doctype html><meta charset=utf-8><title>controls</title><body></body>"}));
-  await page.goto(`${server.origin}/__controls${search}`);
-  errors.length = 0; // drop the 404 of /__blank
-  await page.addScriptTag({content: bundle});
-  return opened;
-}
+`);
+const blank = (search) => site.blank(search);
 
 describe("controls", () => {
   test("bad URL values are ignored with a warning under the control; good ones are used", async () => {

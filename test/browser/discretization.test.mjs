@@ -10,7 +10,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {moveSlider as moveSliderShared} from "../../tools/browser/slider.mjs";
 
 const site = useSite();
 const FIGURES = 6;
@@ -32,20 +33,8 @@ async function ready(page) {
     document.querySelector(".ssm-figure[data-filename=discretization-error]") && document.querySelector(".ssm-readout"), FIGURES, {timeout: 120_000});
 }
 
-/** Sets a slider's value, dispatches `input`, and resolves once the page has been quiet for 400 ms. */
-function moveSlider(page, key, value) {
-  return page.evaluate(([key, value]) => new Promise((resolve) => {
-    const input = document.querySelector(`.ssm-control[data-key="${key}"] input[type=range]`);
-    if (!input) throw new Error(`no slider ${key}`);
-    let timer;
-    const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, 400); });
-    const done = () => { obs.disconnect(); requestAnimationFrame(() => resolve()); };
-    obs.observe(document.querySelector("main") ?? document.body, {childList: true, subtree: true, characterData: true, attributes: true});
-    timer = setTimeout(done, 3000);
-    input.value = String(value);
-    input.dispatchEvent(new Event("input", {bubbles: true}));
-  }), [key, value]);
-}
+/** Moves a slider as a reader does (tools/browser/slider.mjs) and waits until the figures have been quiet for 400 ms. */
+const moveSlider = (page, key, value) => moveSliderShared(page, key, value, {quietMs: 400});
 
 const figureSVGs = (page) => page.$$eval(".ssm-figure .ssm-figure-chart svg", (svgs) => svgs.map((s) => s.outerHTML));
 const titles = (page) => page.$$eval(".ssm-figure .ssm-figure-title", (els) => els.map((e) => e.textContent));

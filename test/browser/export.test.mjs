@@ -9,13 +9,14 @@ import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
-import {launch, openPage, serve} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
 const PAGE = process.env.EXPORT_TEST_PAGE ?? "/continuous";
 const ROOT = process.env.EXPORT_TEST_DIST ?? process.env.SSM_OUT ?? "dist";
 const SAVE = process.env.EXPORT_TEST_SAVE;
 
-let server, browser, session, fig, size, seriesOnPage;
+const site = useSite(ROOT);
+let session, fig, size, seriesOnPage;
 
 /** Width and height from a PNG's IHDR chunk, after checking the magic bytes. */
 function pngSize(bytes) {
@@ -42,9 +43,8 @@ async function exportAs(kind) {
 }
 
 before(async () => {
-  server = await serve(ROOT);
-  browser = await launch();
-  session = await openPage(browser, server.origin, PAGE);
+  await site.ready();
+  session = await openPage(site.browser, site.origin, PAGE);
   // The first figure whose chart is an SVG (plotly figures are covered by their own page).
   await session.page.waitForSelector(".ssm-figure .ssm-figure-chart > svg", {timeout: 90_000});
   fig = session.page.locator(".ssm-figure:has(.ssm-figure-chart > svg)").first();
@@ -55,8 +55,6 @@ before(async () => {
 
 after(async () => {
   await session?.context.close();
-  await browser?.close();
-  await server?.close();
 });
 
 test(`${PAGE}: figures have an export menu with every format and a talk-style box`, async () => {

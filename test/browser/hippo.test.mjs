@@ -6,7 +6,7 @@
 // export of the first figure gives a PNG.
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
 const site = useSite();
 

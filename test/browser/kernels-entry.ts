@@ -10,6 +10,7 @@ import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {checks} from "./checks/registry.js";
 import "./checks/seq.js";
 import "./checks/lti.js";
+import "./checks/family.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {

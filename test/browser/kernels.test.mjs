@@ -1,6 +1,6 @@
 // Kernel checks in headless Chromium on every tfjs backend (webgl, webgpu, wasm, cpu),
 // independent of the site build: test/browser/kernels-entry.ts is bundled with esbuild
-// (test/browser/kernels-bundle.mjs) into a temp dir and served from there.
+// (tools/browser/bundle.mjs) into a temp dir and served from there.
 //
 // Each backend must first compute a known small answer (a software WebGPU adapter can
 // return zeros while looking healthy). If it does not, its checks are reported as skipped
@@ -11,8 +11,8 @@
 import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {rm} from "node:fs/promises";
-import {launch, serve} from "./harness.mjs";
-import {buildPage} from "./kernels-bundle.mjs";
+import {launch, serve} from "../../tools/browser/harness.mjs";
+import {buildPage} from "../../tools/browser/bundle.mjs";
 
 const BACKENDS = ["webgl", "webgpu", "wasm", "cpu"];
 const TOLERANCE = {
@@ -22,7 +22,7 @@ const TOLERANCE = {
   webgpu: {atol: 1e-4, rtol: 1e-3}
 };
 
-/** Documented gaps (TOOLCHAIN.md): [check name, error text, reason]. Reported as skips. */
+/** Documented gaps (docs/toolchain.md): [check name, error text, reason]. Reported as skips. */
 const KNOWN_UNSUPPORTED = {
   wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]]
 };

@@ -3,7 +3,7 @@
 // fail with a message that says how. Browser tests are never silently skipped.
 import {existsSync, readdirSync} from "node:fs";
 import {spawnSync} from "node:child_process";
-import {CHROMIUM} from "./harness.mjs";
+import {CHROMIUM} from "../../tools/browser/harness.mjs";
 
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;

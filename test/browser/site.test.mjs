@@ -6,7 +6,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
-import {openPage, useSite} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
 const WALK = ["/continuous", "/discretization", "/hippo", "/views", "/selective", "/linear-attention", "/family", "/lab"];
 const PAGES = WALK.filter((p) => existsSync(`src${p}.md`));
@@ -50,4 +50,25 @@ test("every page loads with no console error and no request to another host", as
     }
   }
   console.log(`first load (uncompressed bytes, cpu backend, before scrolling): ${weights.join(", ")}`);
+});
+
+test("every page carries a content-security policy that refuses other hosts", async () => {
+  for (const path of ["/", ...PAGES]) {
+    const {page, context} = await openPage(site.browser, site.origin, path);
+    try {
+      const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+      assert.match(csp, /default-src 'self'/, `${path}: default-src 'self'`);
+      assert.doesNotMatch(csp, /https?:|\*/, `${path}: no other origin is allowed`);
+      // A request to another host is refused by the policy itself (a securitypolicyviolation
+      // event), not only by this machine's closed network.
+      const violation = await page.evaluate(() => new Promise((resolve) => {
+        document.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), {once: true});
+        fetch("https://example.com/x.json").catch(() => {});
+        setTimeout(() => resolve(null), 3000);
+      }));
+      assert.equal(violation, "connect-src", `${path}: fetch to another host violates connect-src`);
+    } finally {
+      await context.close();
+    }
+  }
 });

@@ -6,12 +6,9 @@
 // have scales of their own, and the cost figure measures on a button press.
 import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
-import {launch, openPage, serve} from "./harness.mjs";
+import {openPage, useSite} from "../../tools/browser/harness.mjs";
 
-const ROOT = process.env.SSM_OUT ?? "dist";
-let server, browser;
-before(async () => { server = await serve(ROOT); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.close(); });
+const site = useSite();
 
 async function readout(page) {
   await page.waitForSelector(".views-readout", {timeout: 90_000});
@@ -29,7 +26,7 @@ const readoutFor = (page, want) => page.waitForFunction((want) => {
 const kernelPath = (page) => page.evaluate(() => document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series")?.getAttribute("d") ?? "");
 
 test("/views on cpu: renders clean, math typeset, the two views agree, slider drags redraw", async () => {
-  const {page, context, errors, foreign} = await openPage(browser, server.origin, "/views?backend=cpu");
+  const {page, context, errors, foreign} = await openPage(site.browser, site.origin, "/views?backend=cpu");
   try {
     const r = await readout(page);
     console.log(`views cpu: ${r.text}`);
@@ -110,7 +107,7 @@ test("/views on cpu: renders clean, math typeset, the two views agree, slider dr
 });
 
 test("/views on webgl: the printed max difference between the two views is small", async () => {
-  const {page, context, errors} = await openPage(browser, server.origin, "/views?backend=webgl");
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/views?backend=webgl");
   try {
     const r = await readout(page);
     console.log(`views webgl: ${r.text}`);
@@ -123,7 +120,7 @@ test("/views on webgl: the printed max difference between the two views is small
 });
 
 test("/views: bad URL values are refused with a visible warning and the page still computes", async () => {
-  const {page, context, errors} = await openPage(browser, server.origin, "/views?backend=cpu&N=abc&delta=-5&A=nonsense&L=7");
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/views?backend=cpu&N=abc&delta=-5&A=nonsense&L=7");
   try {
     const r = await readout(page);
     assert.ok(await page.locator(".ssm-url-warning").count() >= 4, "one warning per bad value");

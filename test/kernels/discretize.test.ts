@@ -140,7 +140,7 @@ describe.each(BACKENDS)("discretize on %s", (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("discretize(arrays) reads its arguments without a readback (no dataSync) and equals discretize(tensors)", () => {
+  it("discretize(arrays) reads its arguments without a readback (no dataSync) and agrees with discretize(tensors)", () => {
     const A = [[-0.3, 1.1], [-1.4, -0.2]], B = [[1], [0.5]];
     const spy = vi.spyOn(tf.Tensor.prototype, "dataSync");
     const fromArrays = discretize(A, B, 0.37, "bilinear");
@@ -148,14 +148,15 @@ describe.each(BACKENDS)("discretize on %s", (backend) => {
     spy.mockRestore();
     const [At, Bt] = [tf.tensor2d(A), tf.tensor2d(B)];
     const fromTensors = discretize(At, Bt, 0.37, "bilinear");
-    expect(Array.from(fromArrays.Ab.dataSync())).toEqual(Array.from(fromTensors.Ab.dataSync()));
-    expect(Array.from(fromArrays.Bb.dataSync())).toEqual(Array.from(fromTensors.Bb.dataSync()));
+    // Arrays are read in float64, tensors hold float32: equal to float32 rounding.
+    assertClose(Array.from(fromArrays.Ab.dataSync()), Array.from(fromTensors.Ab.dataSync()), {atol: 1e-6, rtol: 1e-6});
+    assertClose(Array.from(fromArrays.Bb.dataSync()), Array.from(fromTensors.Bb.dataSync()), {atol: 1e-6, rtol: 1e-6});
     tf.dispose([At, Bt, fromArrays.Ab, fromArrays.Bb, fromTensors.Ab, fromTensors.Bb]);
   });
 
   it("discretize names the rule and Δ where it is singular: backward Euler at Δλ = 1, bilinear at Δλ = 2; ZOH and mamba never are", () => {
     const before = tf.memory().numTensors;
-    // (Entries exact in float32: discretize reads A as a float32 tensor.)
+    // (Entries exact in float32, so the same holds for a float32 tensor A.)
     expect(() => discretize([[0.5]], [[1]], 2, "backward-euler")).toThrow(
       'discretize: matrix is singular to working precision: method "backward-euler" needs I − ΔA invertible, which fails where Δλ = 1 for an eigenvalue λ of A (delta = 2)');
     expect(() => discretize([[0.5, 1], [0, 0.5]], [[0], [1]], 4, "bilinear")).toThrow(/^discretize: matrix is singular to working precision: method "bilinear" needs I − ΔA\/2 invertible, which fails where Δλ = 2 .*\(delta = 4\)$/);

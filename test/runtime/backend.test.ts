@@ -31,6 +31,25 @@ describe("initBackend", () => {
     expect(r.name).toBe("cpu");
   });
 
+  it("initBackend ranks a software GPU after wasm and says so in the report", async () => {
+    const probe = async (name: "webgpu" | "webgl") => ({software: true, description: `SwiftShader (${name}, test)`});
+    const r = await initBackend(null, {order: ["webgpu", "webgl", "wasm", "cpu"], probe});
+    expect(r.name).toBe("wasm");
+    expect(r.attempts[0]).toMatchObject({name: "wasm", ok: true});
+    const skipped = r.attempts.filter((a) => a.skipped).map((a) => a.name);
+    expect(skipped).toEqual(["webgpu", "webgl"]);
+    expect(r.attempts[1].reason).toMatch(/^a software GPU \(SwiftShader \(webgpu, test\)\) is slower than wasm here; force it with \?backend=webgpu/);
+    await tf.setBackend("cpu");
+  });
+
+  it("initBackend('webgpu') tries a software GPU first when the reader asks for it by name", async () => {
+    const probe = async () => ({software: true, description: "SwiftShader"});
+    const r = await initBackend("webgpu", {order: ["webgpu", "cpu"], probe});
+    expect(r.attempts[0].name).toBe("webgpu"); // tried (and, in Node, failed: no navigator.gpu)
+    expect(r.attempts[0].skipped).toBeUndefined();
+    expect(r.name).toBe("cpu");
+  });
+
   it("initBackend('webgl') in Node falls back and says why", async () => {
     const r = await initBackend("webgl", {order: ["cpu"]});
     expect(r.attempts[0]).toMatchObject({name: "webgl", ok: false});
@@ -63,7 +82,7 @@ describe("initBackend", () => {
     const g = globalThis as {navigator?: unknown};
     const hadNavigator = "navigator" in g;
     const navigator = g.navigator;
-    if (!hadNavigator) Object.defineProperty(g, "navigator", {value: {gpu: {}}, configurable: true});
+    if (!hadNavigator) Object.defineProperty(g, "navigator", {value: {gpu: {requestAdapter: async () => ({info: {vendor: "test"}})}}, configurable: true});
     const kernels = tf.getKernelsForBackend("cpu");
     for (const k of kernels) tf.registerKernel({...k, backendName: "webgpu"});
     tf.registerBackend("webgpu", () => new ZeroBackend(), 0);

@@ -9,7 +9,7 @@
 //
 //   exp(A) = (r_m(A / 2ˢ))^(2ˢ),  r_m(X) = (V − U)⁻¹ (V + U),  U odd and V even in X.
 import * as tf from "@tensorflow/tfjs";
-import {assertFinite, assertRank, fail, shapeString, sourceValues, toTensor, type TensorLike} from "../validate.js";
+import {assertFinite, assertRank, cpuValues, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 // ---- small dense float64 helpers (row-major n×n unless stated) -------------------------
 
@@ -214,14 +214,9 @@ export function expmF64(A: Float64Array, n: number): Float64Array {
   return R;
 }
 
-/**
- * Reads a float32 tensor (n, n) into float64, row-major. A tensor made from JS values by
- * toTensor is read from those values (rounded to float32, as the tensor holds them): no
- * readback, so no GPU stall for array arguments on webgl/webgpu. Other tensors are read back.
- */
+/** A tensor's values in float64, row-major: its JS source when it has one (see cpuValues). */
 export function toF64(t: tf.Tensor): Float64Array {
-  const src = sourceValues(t);
-  return src ? Float64Array.from(src, Math.fround) : Float64Array.from(t.dataSync());
+  return Float64Array.from(cpuValues(t));
 }
 
 /**

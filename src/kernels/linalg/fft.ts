@@ -1,7 +1,7 @@
 // A complex FFT built from plain real-valued tfjs ops, so that it runs on every backend
 // (cpu, wasm, webgl, webgpu) in O(N log N) work. tfjs's own tf.spectral is a radix-2 FFT
 // only on cpu (and slow there), a naive O(N²) DFT on webgl/webgpu, and missing on wasm (no
-// Complex kernel); see ../shared/TOOLCHAIN.md. Here complex numbers never reach tfjs: the
+// Complex kernel); see docs/toolchain.md. Here complex numbers never reach tfjs: the
 // real and imaginary parts travel as float32 tensors, stacked along a leading axis of size 2.
 //
 // Algorithm: Stockham radix-2, decimation in time (self-sorting: no bit-reversal pass).

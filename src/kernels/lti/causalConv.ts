@@ -9,7 +9,7 @@
 //                     wasm, webgl, webgpu).
 //   causalConvTfSpectral  the same with tf.spectral.rfft/irfft: a radix-2 FFT on the cpu
 //                     backend (but slow: ~1 s per transform at N = 32768), a naive O(N²) DFT
-//                     on webgl/webgpu (see TOOLCHAIN.md), and unavailable on wasm (no Complex
+//                     on webgl/webgpu (see docs/toolchain.md), and unavailable on wasm (no Complex
 //                     kernel). Kept for the benchmark comparison only.
 //   causalConvDirect  O(l²) work as one matmul of block-Toeplitz matrices, memory O(l^1.5):
 //                     with blocks of b ≈ √l samples, U_i (b) = u[i·b … i·b+b−1] and the b×b

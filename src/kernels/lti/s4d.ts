@@ -26,7 +26,7 @@
 //   "real"  λ_n = −(n+1),                         n = 0 … N−1     (real modes)
 // B_n = 1 in all three (S4D's default).
 import * as tf from "@tensorflow/tfjs";
-import {assertInteger, assertPositiveNumber, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
+import {assertInteger, assertPositiveNumber, cpuValues, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 export type S4DInit = "lin" | "inv" | "real";
 export const S4D_INITS: readonly S4DInit[] = ["lin", "inv", "real"];
@@ -72,8 +72,8 @@ interface Complex64 { re: Float64Array; im: Float64Array; rows: number; m: numbe
 function readPart(v: TensorLike | Float64Array, fn: string, arg: string): {data: Float64Array; shape: number[]} {
   if (v instanceof Float64Array) return {data: Float64Array.from(v), shape: [v.length]};
   const t = toTensor(v as TensorLike, fn, arg);
-  if (v instanceof tf.Tensor || v instanceof Float32Array || typeof v === "number") return {data: Float64Array.from(t.dataSync()), shape: t.shape};
-  return {data: Float64Array.from((v as number[]).flat(Infinity) as number[]), shape: t.shape};
+  return {data: Float64Array.from(cpuValues(t)), shape: t.shape}; // a GPU tensor is read back; JS values are not
+
 }
 
 /** A complex argument {re, im}: rank 1 (m, shared by every channel) or 2 (h, m), finite. Call inside tf.tidy. */

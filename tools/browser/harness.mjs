@@ -10,7 +10,7 @@ import {chromium} from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 // Flags with which webgl, webgpu (SwiftShader/Vulkan), wasm and cpu all run headless
-// (../shared/TOOLCHAIN.md). The background-networking flags keep Chromium from calling out.
+// (docs/toolchain.md). The background-networking flags keep Chromium from calling out.
 export const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
@@ -57,9 +57,10 @@ export async function launch() {
  * errors (console errors and uncaught exceptions) and foreign (requests to other hosts,
  * which are also aborted, so a test fails instead of hanging on the closed network).
  */
-export async function openPage(browser, origin, path, {viewport = {width: 1280, height: 900}, acceptDownloads = true} = {}) {
-  const context = await browser.newContext({viewport, acceptDownloads});
+export async function openPage(browser, origin, path, {viewport = {width: 1280, height: 900}, acceptDownloads = true, init, colorScheme} = {}) {
+  const context = await browser.newContext({viewport, acceptDownloads, ...(colorScheme ? {colorScheme} : {})});
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   const errors = [];
   const foreign = [];
   page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });
@@ -77,17 +78,54 @@ export async function openPage(browser, origin, path, {viewport = {width: 1280, 
 /**
  * For a node:test file: serves the built site (SSM_OUT, default dist/) and launches Chromium
  * once for the file (before/after hooks). Use `site.browser` and `site.origin` in tests.
+ * Node runs a file's top-level before() hooks concurrently, so a hook of the file's own that
+ * needs the browser awaits `site.ready()` first (tests themselves run after every hook).
  */
 export function useSite(root = process.env.SSM_OUT ?? "dist") {
-  const site = {server: null, browser: null, origin: ""};
-  before(async () => {
+  let starting = null;
+  const site = {server: null, browser: null, origin: "", ready: () => (starting ??= (async () => {
     site.server = await serve(root);
     site.origin = site.server.origin;
     site.browser = await launch();
-  });
+    return site;
+  })())};
+  before(() => site.ready());
   after(async () => {
     await site.browser?.close();
     await site.server?.close();
   });
+  return site;
+}
+
+/**
+ * For a node:test file that tests components on a blank page: useSite() plus an esbuild
+ * bundle of `entry` (ES module source with exports, paths from the repository root) loaded
+ * as window.ssm. `site.blank(search)` opens a fresh blank page with it (origin of the site,
+ * so URL state works), returning what openPage returns.
+ */
+export function useComponents(entry, root) {
+  const site = useSite(root);
+  let bundle = "";
+  let bundling = null;
+  const ready = site.ready;
+  site.ready = () => Promise.all([ready(), bundling]).then(() => site);
+  bundling = (async () => {
+    const {build} = await import("esbuild");
+    const out = await build({
+      stdin: {contents: entry, resolveDir: process.cwd(), loader: "ts"},
+      bundle: true, format: "iife", globalName: "ssm", platform: "browser", write: false, logLevel: "error"
+    });
+    bundle = out.outputFiles[0].text;
+  })();
+  site.blank = async (search = "", options = {}) => {
+    await site.ready();
+    const opened = await openPage(site.browser, site.origin, "/__blank", options); // a 404, replaced below
+    await opened.page.route(`${site.origin}/__components*`, (route) =>
+      route.fulfill({contentType: "text/html", body: "<!doctype html><meta charset=utf-8><title>components</title><body></body>"}));
+    await opened.page.goto(`${site.origin}/__components${search}`);
+    opened.errors.length = 0; // the 404 of /__blank
+    await opened.page.addScriptTag({content: bundle});
+    return opened;
+  };
   return site;
 }
