@@ -680,7 +680,8 @@ export function viewNotices(v: DiscretizationView): Notice[] {
   if (!v.methods.length) out.push({level: "info", text: "No rule is ticked: tick at least one to see its samples."});
   for (const r of v.rules) if (r.singular) out.push({level: "warn", text: r.singular});
   if (sys.abscissa >= 0) {
-    out.push({level: "warn", text: `A itself is not stable (largest Re λ = ${sys.abscissa.toFixed(2)} ≥ 0): the exact response grows, and so do the faithful discretizations.` +
+    out.push({level: "warn", text: (sys.abscissa > 0 ? `A itself is not stable (largest Re λ = ${sys.abscissa.toFixed(2)} > 0): the exact response grows, and so do the faithful discretizations.`
+      : "A is on the edge of stability (largest Re λ = 0): its free response does not decay, and a held input can make the state grow.") +
       (intervals["backward-euler"] ? ` Backward Euler still reports ρ(Ā) < 1 for Δ > ${fmt(intervals["backward-euler"].lo)}: a stable-looking artefact.` : "")});
   } else {
     for (const r of v.rules) {
@@ -696,7 +697,7 @@ export function viewNotices(v: DiscretizationView): Notice[] {
   }
   if (v.valid && sys.complex && v.methods.includes("mamba") && p.delta * w >= 1) {
     const i = sys.eig.im.findIndex((x) => x > 0), q = mixedRuleFactor(p.delta * sys.eig.re[i], p.delta * sys.eig.im[i]);
-    out.push({level: "info", text: `Mamba's mixed rule on an oscillating mode at Δω = ${(p.delta * w).toFixed(2)}: per mode, ΔB is ${q.mag.toFixed(2)}× ZOH's B̄ and turned by ${Math.abs(q.deg).toFixed(0)}° ` +
+    out.push({level: "info", text: `Mamba's mixed rule on an oscillating mode at Δω = ${(p.delta * w).toFixed(2)}: per mode, ΔB is ${q.mag >= 0.01 && q.mag < 100 ? q.mag.toFixed(2) : fmt(q.mag)}× ZOH's B̄ and turned by ${Math.abs(q.deg).toFixed(0)}° ` +
       "(ZOH integrates the rotation over the step; ΔB ignores it), so its samples are far off. Mamba applies this rule to a real diagonal A, one decaying mode per state, where ΔB only over-weights the input: choose the scalar system to see one such mode."});
   }
   return out;

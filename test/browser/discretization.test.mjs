@@ -183,10 +183,14 @@ const REPROS = [
   ["sys=scalar&lambda=0.4", [/backward Euler has no Ā at Δ = 2\.50/]],
   ["sys=scalar&lambda=2&T=2", [/backward Euler has no Ā at Δ = 0\.500/]],
   ["sys=2x2&sigma=0.8&omega=0", [/bilinear has no Ā at Δ = 2\.50/]],
-  ["sys=scalar&lambda=2&delta=1", [/bilinear has no Ā at Δ = 1\.00: Δλ = 2 for the eigenvalue λ = 2\.00 of A/]]
+  ["sys=scalar&lambda=2&delta=1", [/bilinear has no Ā at Δ = 1\.00: Δλ = 2 for the eigenvalue λ = 2\.00 of A/]],
+  // Silly but allowed values: the largest Δ on an oscillation, no rule ticked, an integrator.
+  ["input=impulse&delta=10", [/Δω = 30\.00 > π/, /forward Euler is unstable/]],
+  ["methods=", [/No rule is ticked/]],
+  ["sys=scalar&lambda=0&delta=1", [/on the edge of stability/]]
 ];
 
-test("/discretization: every issue-16 link gives its notice, six finite figures and no cell error", async () => {
+test("/discretization: every issue-16 link (and a few silly values) gives its notice, six finite figures and no cell error", async () => {
   const {page, context, errors} = await open(`/discretization?backend=cpu&${REPROS[0][0]}`);
   try {
     for (const [query, expected] of REPROS) {

@@ -376,6 +376,8 @@ describe("the page's view", () => {
     expect(text(at({delta: 1, methods: ["zoh"]}))).not.toMatch(/Mamba/);
     expect(text(at({delta: 20, T: 10}))).toMatch(/longer than the window/);
     expect(text(at({methods: []}))).toMatch(/No rule is ticked/);
+    expect(text(at({sys: "scalar", lambda: 0}))).toMatch(/on the edge of stability \(largest Re λ = 0\)/);
+    expect(text(at({sigma: 1, omega: 10, delta: 10}))).toMatch(/ΔB is \d\.\de-\d+× ZOH's B̄/);
     expect(text(P0)).toBe("");
   });
   it("sameSystem ignores Δ and the ticked rules; sameParams does not", () => {
