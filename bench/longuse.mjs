@@ -1,9 +1,14 @@
 // Long use: N slider moves on each page and backend, in headless Chromium against dist/.
 // Prints, per page and backend: tensors alive before/after (tf.memory().numTensors), the
 // backend's bytes (numBytes; numBytesInGPU and numBytesInGPUAllocated where the backend
-// reports them), JS heap (performance.memory), DOM nodes, console errors.
+// reports them, i.e. its buffer or texture pool), JS heap, DOM nodes and listeners (after a
+// forced garbage collection), console errors and tfjs's synchronous-read warning.
 //   node bench/longuse.mjs [--moves 500] [--pages /continuous,/views] [--backends cpu,webgl,webgpu]
+// Pages listed in SPECS get seeded moves over their own controls (selects included), each
+// move waiting until the page is quiet, and "after" waits for the page's deferred work; other
+// pages cycle through every range slider, a seeded random position one frame apart.
 import {openPage, serve, launch} from "../tools/browser/harness.mjs";
+import {makeMoves, randomMoves, settle, snapshot} from "../tools/browser/longuse.mjs";
 import {walk} from "../src/walk.js";
 import {existsSync} from "node:fs";
 
@@ -12,42 +17,77 @@ const MOVES = Number(arg("moves", 500));
 const PAGES = arg("pages", walk.map((s) => s.path).filter((p) => existsSync(`src${p}.md`)).join(",")).split(",");
 const BACKENDS = arg("backends", "cpu,webgl,webgpu").split(",");
 
+/** Pages with their own moves: controls ({min, max, step} of a range input, or {options}) and deferred work. */
+export const SPECS = {
+  "/hippo": {
+    controls: {
+      tc: {min: 0.01, max: 1, step: 0.001},
+      N: {min: 1, max: 64, step: 1},
+      delta: {min: -3, max: Math.log10(0.2), step: 0.01}, // the log slider's thumb (log10 Δ)
+      T: {min: 1, max: 20, step: 0.5},
+      theta: {min: 0.2, max: 5, step: 0.1},
+      measure: {options: ["legt", "legs", "lagt", "fout"]}
+    },
+    // in the page: true once the deferred tensor check has caught up with the state on screen
+    done: () => {
+      const main = document.querySelector('.ssm-readout[data-readout="main"]'), check = document.querySelector('.ssm-readout[data-readout="check"]');
+      return !main || !main.dataset.key || (check && main.dataset.key === check.dataset.key);
+    }
+  }
+};
+
+/** The snapshot with the field names of the first version of this script too (tensors, bytes, gpu, gpuAllocated, heap). */
+const named = (s) => ({...s, tensors: s.numTensors, bytes: s.numBytes, gpu: s.numBytesInGPU, gpuAllocated: s.numBytesInGPUAllocated, heap: s.jsHeap});
+
+async function settled(page, spec) {
+  await settle(page);
+  if (spec?.done) await page.waitForFunction(spec.done, null, {timeout: 120_000}).catch(() => console.error("  (the page's deferred work did not finish in 120 s)"));
+}
+
+/** Every range slider in turn, each to a seeded random position, one frame apart. */
+function cycleSliders(page, moves) {
+  return page.evaluate(async (moves) => {
+    let s = 12345;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const sliders = [...document.querySelectorAll(".ssm-control input[type=range]")];
+    for (let i = 0; i < moves && sliders.length; i++) {
+      const el = sliders[i % sliders.length], lo = Number(el.min), hi = Number(el.max);
+      el.value = String(lo + (hi - lo) * rand());
+      el.dispatchEvent(new Event("input", {bubbles: true}));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+  }, moves);
+}
+
 const server = await serve(process.env.SSM_OUT ?? "dist");
 const browser = await launch();
-const mem = (page) => page.evaluate(() => {
-  const m = window.ssmDebug.tf.memory();
-  return {tensors: m.numTensors, bytes: m.numBytes, gpu: m.numBytesInGPU ?? null, gpuAllocated: m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU ?? null,
-    heap: performance.memory?.usedJSHeapSize ?? null, nodes: document.getElementsByTagName("*").length};
-});
 const rows = [];
 for (const path of PAGES) {
+  const spec = SPECS[path];
   for (const backend of BACKENDS) {
     const {page, context, errors} = await openPage(browser, server.origin, `${path}?backend=${backend}`);
+    page.on("console", (m) => { if (/synchronously reading/.test(m.text())) errors.push(m.text()); });
     try {
       await page.waitForSelector(".ssm-figure", {timeout: 90_000});
       const used = await page.$eval(".ssm-backend-badge", (b) => b.dataset.backend);
       await page.waitForTimeout(2000);
-      const before = await mem(page);
+      await settled(page, spec);
+      const before = named(await snapshot(page));
       const t0 = Date.now();
-      // Cycle through every range slider, each move to a seeded random position, one frame apart.
-      await page.evaluate(async (moves) => {
-        let s = 12345;
-        const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-        const sliders = [...document.querySelectorAll(".ssm-control input[type=range]")];
-        for (let i = 0; i < moves && sliders.length; i++) {
-          const el = sliders[i % sliders.length], lo = Number(el.min), hi = Number(el.max);
-          el.value = String(lo + (hi - lo) * rand());
-          el.dispatchEvent(new Event("input", {bubbles: true}));
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        }
-      }, MOVES);
+      if (spec) {
+        const moves = randomMoves(spec.controls, MOVES, 2026);
+        for (let i = 0; i < moves.length; i += 50) await makeMoves(page, moves.slice(i, i + 50)); // in batches
+      } else {
+        await cycleSliders(page, MOVES);
+      }
       await page.waitForTimeout(3000);
-      const after = await mem(page);
+      await settled(page, spec);
+      const after = named(await snapshot(page));
       rows.push({path, backend: used, moves: MOVES, seconds: (Date.now() - t0) / 1000, before, after, errors: errors.slice(0, 3)});
       const mb = (x) => (x == null ? "—" : (x / 1e6).toFixed(1));
-      console.log(`${path.padEnd(18)} ${used.padEnd(7)} tensors ${before.tensors}→${after.tensors}  bytes ${mb(before.bytes)}→${mb(after.bytes)} MB  ` +
-        `GPU ${mb(before.gpuAllocated ?? before.gpu)}→${mb(after.gpuAllocated ?? after.gpu)} MB  heap ${mb(before.heap)}→${mb(after.heap)} MB  ` +
-        `nodes ${before.nodes}→${after.nodes}  errors ${errors.length}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      console.log(`${path.padEnd(18)} ${used.padEnd(7)} tensors ${before.numTensors}→${after.numTensors}  bytes ${mb(before.numBytes)}→${mb(after.numBytes)} MB  ` +
+        `GPU ${mb(before.numBytesInGPUAllocated ?? before.numBytesInGPU)}→${mb(after.numBytesInGPUAllocated ?? after.numBytesInGPU)} MB  heap ${mb(before.jsHeap)}→${mb(after.jsHeap)} MB  ` +
+        `nodes ${before.nodes}→${after.nodes}  listeners ${before.listeners}→${after.listeners}  errors ${errors.length}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     } finally {
       await context.close();
     }

@@ -7,6 +7,9 @@ import {SIZES, benchCell, cases, skipReason, type Cell} from "./cases.js";
 const [backend = "cpu", ...flags] = process.argv.slice(2);
 const withJs = flags.includes("--js");
 const sizes = flags.includes("--quick") ? SIZES.slice(0, 2) : SIZES;
+// --kernels=a,b: only the kernels whose name matches one of the comma-separated patterns (case-insensitive).
+const kernelsArg = flags.find((f) => f.startsWith("--kernels="));
+const kernelRe = kernelsArg ? new RegExp(kernelsArg.slice(10).split(",").join("|"), "i") : null;
 /** A cell slower than this (one call) stops the larger sizes of that kernel on this backend. */
 const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 3000);
 
@@ -14,7 +17,7 @@ await tf.setBackend(backend);
 await tf.ready();
 if (tf.getBackend() !== backend) throw new Error(`backend ${backend} unavailable`);
 const cells: Cell[] = [];
-for (const def of cases()) {
+for (const def of cases().filter((c) => !kernelRe || kernelRe.test(c.kernel))) {
   let stop = "";
   let prev: Cell | null = null;
   for (const L of sizes) {

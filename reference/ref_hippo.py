@@ -85,6 +85,8 @@ def legs_states(N, u, method="bilinear"):
 
 
 def basis(measure, N, t, s, theta=1.0):
+    if measure == "fout":  # cos/sin pairs on the window tau = t - s in [0, 2] (see fout_basis)
+        return fout_basis(N, t - np.asarray(s))
     n = np.arange(N)[None, :]
     s = np.asarray(s)[:, None]
     if measure == "legt":
@@ -92,6 +94,19 @@ def basis(measure, N, t, s, theta=1.0):
     if measure == "legs":
         return np.sqrt(2 * n + 1) * sp.eval_legendre(n, 2 * s / t - 1)
     return sp.eval_genlaguerre(n, 0, t - s) * np.exp(-(t - s) / 2)
+
+
+def fout_basis(N, tau):
+    """FouT read-out: S4's transition('fout') rotates pair k at angular frequency pi*k, i.e. the
+    Fourier basis 1, sqrt2 cos(pi k tau), sqrt2 sin(pi k tau), orthonormal for the uniform
+    probability measure on tau in [0, 2]. Columns in state order (c0, s0, c1, s1, ...)."""
+    k = np.arange(N // 2)[None, :]
+    a = np.where(k == 0, 1.0, np.sqrt(2.0))
+    tau = np.asarray(tau, dtype=np.float64)[:, None]
+    G = np.zeros((tau.shape[0], N))
+    G[:, 0::2] = a * np.cos(np.pi * k * tau)
+    G[:, 1::2] = a * np.sin(np.pi * k * tau)
+    return G
 
 
 # The test signal: smooth, two tones, sampled at interval midpoints, Δ = 0.005, T = 4.
@@ -132,6 +147,24 @@ for measure in ["legt", "legs"]:
                       "sample": r(rec[:: max(1, len(s) // 10)]), "sampleS": r(s[:: max(1, len(s) // 10)])})
 fx["reconstruction"] = recon
 
+# FouT: reconstruction over its window [t - 2, t] from the scipy (bilinear) states, and the
+# exact projection coefficients of the same window by the midpoint rule (u is sampled at the
+# interval midpoints), which the state approaches as N grows (the endpoint read-out is exact
+# only in the limit).
+fout = []
+window = mid >= t - 2.0
+s_f = mid[window]
+for N in [4, 8, 16, 32, 64]:
+    X = lti_states("fout", N, u, dt)
+    G = fout_basis(N, t - s_f)
+    rec = G @ X[-1]
+    err = rec - u[window]
+    proj = G.T @ u[window] * dt / 2.0
+    fout.append({"N": N, "t": t, "rms": r(np.sqrt(np.mean(err ** 2))), "max": r(np.max(np.abs(err))), "count": int(window.sum()),
+                 "sample": r(rec[:: max(1, len(s_f) // 10)]), "sampleS": r(s_f[:: max(1, len(s_f) // 10)]),
+                 "state": r(X[-1][:8]), "projection": r(proj[:8])})
+fx["fout"] = fout
+
 # LegT forgets: an input that stops at t = 1; at t = 2.5 (θ = 1) the window holds only zeros.
 u_bump = np.where(mid < 1.0, np.sin(2 * np.pi * mid), 0.0)
 Xf = lti_states("legt", 16, u_bump, dt)
@@ -152,3 +185,6 @@ with open(OUT, "w") as f:
 print(f"wrote {OUT}")
 for c in recon:
     print(f"  {c['measure']} N={c['N']:2d}: rms {c['rms']:.3e}  max {c['max']:.3e}")
+for c in fout:
+    d = np.max(np.abs(np.array(c["state"]) - np.array(c["projection"])))
+    print(f"  fout N={c['N']:2d}: rms {c['rms']:.3e}  max {c['max']:.3e}  |state - projection| (first 8) {d:.2e}")

@@ -65,9 +65,9 @@ export function signalKind(input: string): string {
 /**
  * A readout line under a figure: the sentence that teaches, and a collapsed details line for
  * what only a curious reader or a test needs (timings, the backend, tensors alive).
- * `data` becomes data-* attributes (numbers for tests).
+ * `data` becomes data-* attributes (numbers for tests); `summary` names the collapsed line.
  */
-export function Readout(main: readonly (string | Node)[], {details, data = {}, className = ""}: {details?: string; data?: Record<string, unknown>; className?: string} = {}): HTMLElement {
+export function Readout(main: readonly (string | Node)[], {details, summary = "details", data = {}, className = ""}: {details?: string; summary?: string; data?: Record<string, unknown>; className?: string} = {}): HTMLElement {
   const root = document.createElement("div");
   root.className = `ssm-readout${className ? ` ${className}` : ""}`;
   const p = root.appendChild(document.createElement("p"));
@@ -76,7 +76,7 @@ export function Readout(main: readonly (string | Node)[], {details, data = {}, c
   if (details) {
     const d = root.appendChild(document.createElement("details"));
     d.className = "ssm-readout-details";
-    d.appendChild(document.createElement("summary")).textContent = "details";
+    d.appendChild(document.createElement("summary")).textContent = summary;
     d.append(details);
   }
   for (const [k, v] of Object.entries(data)) root.dataset[k] = typeof v === "string" ? v : JSON.stringify(v);

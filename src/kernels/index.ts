@@ -29,7 +29,7 @@ export {nextPowerOfTwo, fftColumns, fft, ifft, convolveReal, rfftConvolve} from 
 export {METHODS, discretizeCore, discretizeF64} from "./lti/discretize.js";
 export {MEASURES, hippoArrays, legendreReconstruct} from "./lti/hippo.js";
 export {
-  MEMORY_MEASURES, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
+  MEMORY_MEASURES, FOUT_WINDOW, legendreP, laguerreL, inWindow, memoryBasis, reconstructF64, hippoReconstruct,
   hippoStatesF64, hippoStates, reconstructionError,
   type MemoryMeasure, type LegsMethod, type MemoryOptions, type StatesOptions
 } from "./lti/legendre.js";
@@ -46,10 +46,52 @@ export {
 } from "./seq/selectiveScan.js";
 export {NORM_EPS, softmaxAttentionWeights, decayMask, linearAttentionRecurrent, type FeatureMap, type LinearAttentionOptions} from "./seq/attention.js";
 
+// ---- selective: Mamba's fused selective scan per backend, the bytes it moves, the Mamba block
+export {
+  selectiveScanFused, selectiveScanFusedOf, selectiveScanPath, selectiveScanBytes,
+  type SelectiveScanBytes, type SelectiveScanTuning
+} from "./seq/selectiveScan.js";
+export {SELECTIVE_SCAN} from "./seq/selective/names.js";
+export {registerSelectiveScanKernels, fusedUnsupported} from "./seq/selective/register.js";
+export {selectiveScanInto, type SelectiveScanArrays} from "./seq/selective/loop.js";
+export {WEBGPU_DEFAULTS, WEBGPU_MAX_N, webgpuTuning} from "./seq/selective/webgpu.js";
+export {webglChunk} from "./seq/selective/webgl.js";
+export {
+  mambaConfig, mambaInit, mambaBlock, mambaBlockShapes, mambaParamShapes, causalDepthwiseConv, MAMBA_PARAM_NAMES,
+  type MambaConfig, type MambaParams, type MambaInitOptions, type MambaBlockOptions, type MambaBlockResult, type MambaIntermediates
+} from "./seq/mambaBlock.js";
+
+// ---- fused GPU programs (webgl, webgpu) and the composite forms they are checked against
+export {activeGpu, softwareGpu, pathKey, type GpuBackend} from "./gpu.js";
+export {convolveRealComposite} from "./linalg/fft.js";
+export {radixPlan} from "./linalg/fftConvGpu.js";
+export {causalConvFFTComposite, causalConvFFTFused} from "./lti/causalConv.js";
+export {ssmRecurrentComposite, ssmRecurrentFused} from "./lti/ssmRecurrent.js";
+export {FUSED_MAX_N, useFusedRecurrence} from "./lti/ssmRecurrentGpu.js";
+export {softmaxAttentionComposite} from "./seq/attention.js";
+export {FUSED_MAX_D, COMPOSITE_MAX_L, softmaxAttentionFused, useFusedSoftmax} from "./seq/softmaxFused.js";
+
 // ---- reference: plain loops (tests and benchmarks)
 export {linearScanLoop} from "./reference/linearScan.js";
 export {selectiveScanLoop, softplus, type SelectiveScanLoopOptions} from "./reference/selectiveScan.js";
 export {linearAttentionLoop, softmaxAttentionLoop} from "./reference/attention.js";
+
+// ---- linear attention and SSD (page 6): GroupNorm, feature maps, heads with per-head decay,
+//      chunked form; Mamba-2's SSD (ssd is in the kernel contract) in its three forms
+export {
+  GROUPNORM_EPS, groupNorm, linearAttentionWeights, linearAttentionChunked, linearAttentionHeads, retnetDecays,
+  type Normalize, type AttentionForm, type LinearAttentionHeadsOptions
+} from "./seq/attention.js";
+export {
+  performerWeights, positiveRandomFeatures, randomFeatureMap, mlpFeatureMap, type RandomFeatureSpec, type RandomFeatureMap
+} from "./seq/featureMaps.js";
+export {
+  ssd, ssdSteps, ssdQuadratic, ssdRecurrent, segsum, semiseparableMask, ssdMatrix, selectiveToSsd,
+  ssdArgs, ssdChunkedOf, ssdQuadraticOf, ssdRecurrentOf, expSegsum,
+  type SsdOptions, type SsdResult, type SsdSteps, type SsdArgs
+} from "./seq/ssd.js";
+export {ssdLoop} from "./reference/ssd.js";
+export {ssdFused, fusedChunk, FUSED_BACKENDS} from "./seq/ssdFused.js";
 
 // ---- family: the kernels of the /family page's live miniatures (RWKV, Mega, RetNet, VMamba,
 // S5, DSS, H3, GSS, Jamba), in family/ (imports linalg/, lti/, seq/; nothing imports family/)
@@ -69,3 +111,12 @@ export {
   memoryAgainstContext, maxContext, type ModelMemoryConfig, type LayerKind, type MemoryRow
 } from "./family/jamba.js";
 export {wkvLoop, emaLoop, retentionLoop, s5Loop, h3Loop, gssLoop, crossScanDecayLoop} from "./reference/family.js";
+
+// ---- dplr: S4's diagonal-plus-low-rank kernel (Gu, Goel & Ré 2022) and its pieces
+export {skewEigF64} from "./linalg/eigh.js";
+export {fftF64} from "./linalg/fft64.js";
+export {
+  DPLR_MAX_N, dplrDecompose, dplrHippo, dplrLambda, dplrReconstruct, dplrCtilde, dplrWeights, dplrGenerating,
+  dplrKernelF64, dplrKernel, type Dplr, type DplrWeights, type DplrSpectrum
+} from "./lti/dplr.js";
+export {ssmKernelLoop} from "./reference/ssmKernel.js";

@@ -107,11 +107,11 @@ export function assertInteger(x: unknown, fn: string, arg: string, min: number, 
   return x;
 }
 
-export type ValueRule = "finite" | "positive";
+export type ValueRule = "finite" | "positive" | "nonpositive";
 
 /**
  * Value checks on several tensors. "finite": every entry finite; "positive": every entry
- * finite and > 0. Values made from JS arrays by toTensor are checked in JS; other tensors
+ * finite and > 0; "nonpositive": every entry finite and ≤ 0. Values made from JS arrays by toTensor are checked in JS; other tensors
  * only on the cpu and wasm backends (their data is in CPU memory); tensors already on a GPU
  * are not read back (see the header). The message names the first bad entry, e.g.
  * "selectiveScan: delta must be finite and > 0, but entry 3 is -0.5".
@@ -125,6 +125,7 @@ export function assertValues(fn: string, checks: [tf.Tensor, string, ValueRule][
       const v = data[j];
       if (rule === "finite" && !Number.isFinite(v)) fail(fn, `${arg} must be finite, but entry ${j} is ${v}`);
       if (rule === "positive" && !(Number.isFinite(v) && v > 0)) fail(fn, `${arg} must be finite and > 0, but entry ${j} is ${v}`);
+      if (rule === "nonpositive" && !(Number.isFinite(v) && v <= 0)) fail(fn, `${arg} must be finite and ≤ 0, but entry ${j} is ${v}`);
     }
   }
 }

@@ -12,7 +12,7 @@
 //             so A is dense but its spectrum is known exactly.
 import * as tf from "@tensorflow/tfjs";
 import {costMethods, measureCost, type CostPoint} from "./viewsCost.js";
-import {causalConv, DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT, discretizeF64, convolveReal, hippoArrays, ssmKernel, ssmRecurrent, s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes, fail, shapeString, toTensor, type TensorLike, mulberry32, gaussian, cpuValues} from "../kernels/index.js";
+import {causalConv, DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT, pathKey, discretizeF64, convolveReal, hippoArrays, ssmKernel, ssmRecurrent, s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes, fail, shapeString, toTensor, type TensorLike, mulberry32, gaussian, cpuValues} from "../kernels/index.js";
 
 export type ViewInit = "legs" | "lin" | "inv" | "real" | "random";
 export const VIEW_INITS: readonly ViewInit[] = ["legs", "lin", "inv", "real", "random"];
@@ -190,7 +190,7 @@ export function convolveChannels(u: TensorLike, K: tf.Tensor2D): tf.Tensor2D {
       for (let j = 0; j < l; j++) T.set(uv.subarray(0, l - j), j * l + j); // row j: u shifted right by j
       return tf.matMul(K, tf.tensor2d(T, [l, l], "float32")) as tf.Tensor2D; // (h, l)
     }
-    if (l > (DIRECT_MAX_L[backend] ?? DIRECT_MAX_L_DEFAULT)) {
+    if (l > (DIRECT_MAX_L[pathKey()] ?? DIRECT_MAX_L_DEFAULT)) {
       return convolveReal(tf.tile(tf.reshape(ut, [1, l]), [h, 1]) as tf.Tensor2D, K, l); // (h, l)
     }
     return tf.stack(tf.unstack(K).map((Kh) => causalConv(u, Kh))) as tf.Tensor2D; // (h, l); u as given (see recurrentView)

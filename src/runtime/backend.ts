@@ -220,6 +220,10 @@ async function prepare(name: BackendName): Promise<string | null> {
     if (!tf.findBackendFactory("webgpu")) return "the webgpu backend did not register";
   } else if (name === "webgl") {
     if (!tf.findBackendFactory("webgl")) return "no WebGL here (the webgl backend is registered only in browsers)";
+    // Shapes as uniforms: without it tfjs compiles a new shader for every new tensor shape
+    // (uploads included), so a slider that changes a length stalls on compiles. Numerics are
+    // unchanged (the site's own programs take their sizes as uniforms already).
+    tf.env().set("WEBGL_USE_SHAPES_UNIFORMS", true);
   } else if (name === "wasm") {
     if (!tf.findBackendFactory("wasm")) await loadWasm();
     if (!tf.findBackendFactory("wasm")) return "the wasm backend did not register";

@@ -210,6 +210,25 @@ describe("charts", () => {
     assert.equal(r.bar, 1);
   });
 
+  test("Heatmap with xDomain labels its x axis in data units (nice ticks of the range), without it column indices", async () => {
+    const r = await inPage(() => {
+      const {Heatmap} = window.ssm;
+      const values = new Float64Array(4 * 380).map((_, i) => Math.cos(i / 30));
+      const labels = (svg) => [...svg.querySelectorAll(".ssm-axis-x text")].map((e) => e.textContent);
+      const timed = Heatmap({values, rows: 4, cols: 380}, {width: 600, height: 200, xLabel: "time", xDomain: [0, 6]});
+      const plain = Heatmap({values, rows: 4, cols: 380}, {width: 600, height: 200, xLabel: "column"});
+      // The tick at x = 3 sits in the middle of the plot (the columns span [0, 6] evenly).
+      const frame = timed.querySelector("rect[fill=none]");
+      const fx0 = +frame.getAttribute("x"), fw = +frame.getAttribute("width");
+      const tick3 = [...timed.querySelectorAll(".ssm-axis-x text")].find((e) => e.textContent === "3");
+      return {timed: labels(timed), plain: labels(plain), mid: (+tick3.getAttribute("x") - fx0) / fw, yTicks: timed.querySelectorAll(".ssm-axis-y text").length};
+    });
+    assert.ok(r.timed.includes("0") && r.timed.includes("6") && r.timed.length <= 8, `time ticks: ${r.timed}`);
+    assert.ok(!r.timed.includes("380") && r.plain.some((l) => +l > 300), `index ticks without xDomain: ${r.plain}`);
+    assert.ok(Math.abs(r.mid - 0.5) < 1e-6, `x = 3 at the middle: ${r.mid}`);
+    assert.ok(r.yTicks >= 2);
+  });
+
   test("PhasePortrait draws the field, the trajectory with start and end, eigen-directions; rejects a bad A", async () => {
     const r = await inPage(() => {
       const {PhasePortrait, Figure} = window.ssm;

@@ -10,7 +10,11 @@ import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {checks} from "./checks/registry.js";
 import "./checks/seq.js";
 import "./checks/lti.js";
+import "./checks/fused.js";
+import "./checks/linattn.js";
 import "./checks/family.js";
+import "./checks/selective.js";
+import "./checks/dplr.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {
@@ -37,14 +41,17 @@ async function run(name: string): Promise<{actual: number[]; expected: number[];
   const before = tf.memory().numTensors;
   // The check's inputs are created inside the scope and freed with it; only `actual` is kept.
   let expected: ArrayLike<number> = [];
+  let expectedT: tf.Tensor | null = null;
   const actualT = tf.tidy(() => {
     const r = check();
-    expected = r.expected;
+    if (r.expected instanceof tf.Tensor) expectedT = tf.keep(r.expected);
+    else expected = r.expected;
     return r.actual;
   });
   const actual = Array.from(await actualT.data());
-  actualT.dispose();
-  return {actual, expected: Array.from(expected), numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors};
+  const want: number[] = expectedT ? Array.from(await (expectedT as tf.Tensor).data()) : Array.from(expected);
+  tf.dispose([actualT, ...(expectedT ? [expectedT as tf.Tensor] : [])]);
+  return {actual, expected: want, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors};
 }
 
 (window as any).kernelChecks = {init, run, list: () => [...checks.keys()], tfVersion: tf.version_core};

@@ -23,8 +23,11 @@ const TOLERANCE = {
 };
 
 /** Documented gaps (docs/toolchain.md): [check name, error text, reason]. Reported as skips. */
+const FUSED_ONLY_GPU = [/Fused /, /has no fused program on the (cpu|wasm) backend/, "the fused programs are webgl/webgpu programs"];
 const KNOWN_UNSUPPORTED = {
-  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"]]
+  wasm: [[/^causalConvFFT /, /Kernel 'Complex' not registered for backend 'wasm'/, "tf.spectral.rfft has no wasm kernel (no Complex)"], FUSED_ONLY_GPU],
+  cpu: [FUSED_ONLY_GPU],
+  webgl: [[/^(ssdFused|linearAttentionHeads fused) /, /runs on webgpu, cpu, wasm/, "ssdFused has no webgl path (its loop would need a synchronous readback)"]]
 };
 
 /** KERNEL_CHECKS_REJECT=webgpu,… treats those backends as failing the self-check. */

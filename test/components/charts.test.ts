@@ -114,6 +114,15 @@ describe("ticks", () => {
     const values = logTicks([1, 100]).map((k) => k.value);
     expect(values).toEqual(expect.arrayContaining([1, 2, 5, 10, 20, 50, 100]));
   });
+  it("logTicks(domain, count) labels 1, 2, 5 within a few decades when they fit, else 1 and 5, else the powers", () => {
+    const labels = (count: number) => logTicks([1, 64], count).filter((k) => k.label).map((k) => k.value);
+    expect(labels(8)).toEqual([1, 2, 5, 10, 20, 50]);
+    expect(labels(4)).toEqual([1, 5, 10, 50]);
+    expect(labels(2)).toEqual([1, 10]);
+    // Unlabelled 2s and 5s stay as minor ticks; over many decades or in powers style nothing changes.
+    expect(logTicks([1, 64], 2).filter((k) => !k.major).map((k) => k.value)).toEqual([2, 5, 20, 50]);
+    expect(logTicks([1e-4, 1e-2], 8).filter((k) => k.label).map((k) => k.label)).toEqual(["10⁻⁴", "10⁻³", "10⁻²"]);
+  });
   it("logTicks(domain) inside one decade falls back to readable linear ticks", () => {
     const t = logTicks([2, 8]);
     expect(t.filter((k) => k.label).length).toBeGreaterThanOrEqual(2);

@@ -151,11 +151,11 @@ describe.each(BACKENDS)("attention on %s", (backend) => {
     expect(() => softmaxAttention(q, k, random(4, 3, 1))).toThrow("softmaxAttention: v must have shape (l,d_v) = (5,any), but got (4,3)");
     expect(() => softmaxAttention(q, k, tf.zeros([5, 3, 1]))).toThrow("softmaxAttention: v must be rank 2 (l,d_v), but got rank 3 with shape (5,3,1)");
     expect(() => softmaxAttention(q, k, [[1, 2], [3, NaN], [0, 0], [0, 0], [0, 0]])).toThrow("softmaxAttention: v must be finite, but entry 3 is NaN");
-    expect(() => linearAttention(q, k, v, {featureMap: "softmax" as any})).toThrow('linearAttention: featureMap must be "elu1", "relu", "identity" or a function, got "softmax"');
-    expect(() => linearAttentionRecurrent(q, k, v, {featureMap: 3 as any})).toThrow('linearAttentionRecurrent: featureMap must be "elu1", "relu", "identity" or a function, got 3');
+    expect(() => linearAttention(q, k, v, {featureMap: "softmax" as any})).toThrow('linearAttention: featureMap must be "elu1", "relu", "identity", {kind: "random", …} or a function, got "softmax"');
+    expect(() => linearAttentionRecurrent(q, k, v, {featureMap: 3 as any})).toThrow('linearAttentionRecurrent: featureMap must be "elu1", "relu", "identity", {kind: "random", …} or a function, got 3');
     expect(() => linearAttention(q, k, v, {decay: 0})).toThrow("linearAttention: decay must be a number in (0, 1], got 0");
     expect(() => linearAttention(q, k, v, {decay: NaN})).toThrow("linearAttention: decay must be a number in (0, 1], got NaN");
-    expect(() => linearAttention(q, k, v, {normalize: "layer" as any})).toThrow('linearAttention: normalize must be "sum" or "none", got "layer"');
+    expect(() => linearAttention(q, k, v, {normalize: "layer" as any})).toThrow('linearAttention: normalize must be "sum", "none" or "groupnorm", got "layer"');
     expect(() => linearAttention(q, k, v, {featureMap: (x) => tf.sum(x, 1)})).toThrow("linearAttention: featureMap output φ(q) must be rank 2 (l,d_k'), but got rank 1 with shape (5)");
     expect(() => linearAttention(q, [[Infinity, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], v)).toThrow("linearAttention: k must be finite, but entry 0 is Infinity");
     expect(() => linearAttention(q, k, v, {featureMap: () => "x" as any})).toThrow("linearAttention: featureMap must return a tf.Tensor, got x");

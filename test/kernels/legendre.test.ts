@@ -10,6 +10,7 @@ interface Fx {
   states: {measure: Measure; N: number; method: Method; rows: number[]; X: number[][]}[];
   reconstruction: {measure: MemoryMeasure; N: number; t: number; rms: number; max: number; count: number; sample: number[]; sampleS: number[]}[];
   forget: {N: number; k: number; state_norm: number; input_norm: number};
+  fout: {N: number; t: number; rms: number; max: number; count: number; sample: number[]; sampleS: number[]; state: number[]; projection: number[]}[];
   eigvals: {name: string; A: number[][]; re: number[]; im: number[]}[];
 }
 const fx = loadFixture<Fx>("hippo");
@@ -19,7 +20,8 @@ const row = (X: Float64Array, k: number, N: number) => Array.from(X.subarray(k *
 
 /** The window's sample times and true values at time t (midpoints, as the reference). */
 function windowOf(measure: MemoryMeasure, t: number, theta = 1) {
-  const idx = mid.map((s, i) => [s, i] as const).filter(([s]) => s <= t && (measure !== "legt" || s >= t - theta));
+  const lo = measure === "legt" ? t - theta : measure === "fout" ? t - 2 : -Infinity;
+  const idx = mid.map((s, i) => [s, i] as const).filter(([s]) => s <= t && s >= lo);
   return {s: idx.map(([s]) => s), uTrue: idx.map(([, i]) => u[i])};
 }
 
@@ -95,6 +97,47 @@ describe("hippoStatesF64 (float64)", () => {
     const g1 = gap(0.01), g2 = gap(0.005);
     expect(g1).toBeLessThan(1e-2);
     expect(g1 / g2).toBeGreaterThan(3); // second order: ratio ≈ 4
+  });
+});
+
+describe("FouT: reconstruction from its cos/sin basis on the window [t − 2, t]", () => {
+  it.each(fx.fout.map((c) => [c.N, c] as const))("reconstructF64(\"fout\", c) with N = %i matches the numpy reference", (_, c) => {
+    const X = hippoStatesF64("fout", c.N, u, dt);
+    const x = row(X, u.length - 1, c.N);
+    assertClose(x.slice(0, 8), c.state, {atol: 1e-9, rtol: 1e-8});
+    const {s, uTrue} = windowOf("fout", c.t);
+    const e = reconstructionError("fout", x, c.t, s, uTrue);
+    expect(e.count).toBe(c.count);
+    expect(e.rms).toBeCloseTo(c.rms, 8);
+    expect(Math.abs(e.max - c.max)).toBeLessThan(1e-8 * Math.max(1, c.max));
+    assertClose(reconstructF64("fout", x, c.t, c.sampleS), c.sample, {atol: 1e-8, rtol: 1e-8});
+  });
+
+  it("the FouT state approaches the exact Fourier projection of the window as N grows", () => {
+    const gaps = fx.fout.map((c) => Math.max(...c.state.map((v, i) => Math.abs(v - c.projection[i]))));
+    for (let i = 2; i < gaps.length; i++) expect(gaps[i]).toBeLessThan(gaps[i - 1]);
+    expect(gaps[gaps.length - 1]).toBeLessThan(0.02);
+    const rms = fx.fout.map((c) => c.rms);
+    for (let i = 1; i < rms.length; i++) expect(rms[i]).toBeLessThan(rms[i - 1]);
+  });
+
+  it("memoryBasis(\"fout\") is 1, √2 cos πkτ, √2 sin πkτ in state order and NaN outside [t − 2, t]", () => {
+    const t = 3, tau = 0.3, G = memoryBasis("fout", 6, t, [t - tau, t - 2.5, t + 0.1]);
+    const want = [1, 0, Math.SQRT2 * Math.cos(Math.PI * tau), Math.SQRT2 * Math.sin(Math.PI * tau), Math.SQRT2 * Math.cos(2 * Math.PI * tau), Math.SQRT2 * Math.sin(2 * Math.PI * tau)];
+    assertClose(Array.from(G.subarray(0, 6)), want, {atol: 1e-15, rtol: 1e-14});
+    expect(Array.from(G.subarray(6)).every(Number.isNaN)).toBe(true);
+  });
+
+  it("the FouT basis is orthonormal for the uniform probability measure on [0, 2] (midpoint rule)", () => {
+    const M = 4000, N = 10, t = 2;
+    const s = Array.from({length: M}, (_, i) => (2 * (i + 0.5)) / M);
+    const G = memoryBasis("fout", N, t, s);
+    for (let m = 0; m < N; m++) for (let n = 0; n < N; n++) {
+      if (m === 1 || n === 1) continue; // s₀ ≡ 0
+      let acc = 0;
+      for (let i = 0; i < M; i++) acc += G[i * N + m] * G[i * N + n] / M;
+      expect(acc).toBeCloseTo(m === n ? 1 : 0, 5);
+    }
   });
 });
 
@@ -219,7 +262,7 @@ describe.each(BACKENDS)("tensor kernels on %s", (backend) => {
     expect(() => hippoStates("legt", 4, [], 0.1)).toThrow("hippoStates: u must be an array of length l ≥ 1");
     expect(() => hippoStates("legs", 4, u, dt, {method: "zoh"})).toThrow('hippoStates: method for "legs" must be');
     expect(() => hippoStates("legt", 4, u, dt, {theta: -1})).toThrow("hippoStates: theta must be a finite number > 0, got -1");
-    expect(() => memoryBasis("fout" as MemoryMeasure, 4, 1, [0])).toThrow('memoryBasis: measure must be one of "legt", "legs", "lagt"');
+    expect(() => memoryBasis("fourier" as MemoryMeasure, 4, 1, [0])).toThrow('memoryBasis: measure must be one of "legt", "legs", "lagt", "fout"');
     expect(() => memoryBasis("legs", 4, 0, [0])).toThrow("memoryBasis: t must be a finite number > 0, got 0");
     expect(() => legendreP(3, [0, Infinity])).toThrow("legendreP: x must be finite, but entry 1 is Infinity");
     expect(() => hippoReconstruct("legt", [[[1]]], 1, [0.5])).toThrow("hippoReconstruct: c must be a state (N) or states (l, N), but got rank 3");

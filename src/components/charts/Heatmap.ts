@@ -20,6 +20,12 @@ export interface HeatmapOptions extends ChartOptions {
   square?: boolean;
   /** above this many cells draw an <image> instead of rects */
   maxRects?: number;
+  /**
+   * The x axis in data units (e.g. time): the columns span [x0, x1] evenly (column j covers
+   * x0 + [j, j + 1]·(x1 − x0)/cols) and the axis gets nice ticks of that range instead of
+   * column indices. Omitted: index ticks at the cell centres.
+   */
+  xDomain?: [number, number];
 }
 
 /** Normalises either matrix form to row-major values plus shape. */
@@ -124,7 +130,9 @@ export function Heatmap(matrix: MatrixInput, options: HeatmapOptions): ChartSVG 
   } else {
     const canvas = document.createElement("canvas");
     canvas.width = cols; canvas.height = rows;
-    const ctx = canvas.getContext("2d")!;
+    // A software canvas: toDataURL of a GPU-backed one reads the pixels back from the GPU
+    // process synchronously (measured: most of an N move on /hippo, ~100 ms under SwiftShader).
+    const ctx = canvas.getContext("2d", {willReadFrequently: true})!;
     const img = ctx.createImageData(cols, rows);
     for (let k = 0; k < rows * cols; k++) {
       const v = values[k];
@@ -142,7 +150,13 @@ export function Heatmap(matrix: MatrixInput, options: HeatmapOptions): ChartSVG 
     const count = Math.max(2, Math.min(n, Math.round(px / (t.fontSize * 3.5))));
     return d3.ticks(0, Math.max(0, n - 1), count).filter(Number.isInteger).map((v) => ({value: v + 0.5, label: String(v), major: true}));
   };
-  drawAxis(svg, t, {orient: "bottom", scale: x, ticks: idxTicks(cols, pw), x0, x1, y0, y1, label: xLabel, grid: false});
+  const xd = options.xDomain;
+  if (xd && Number.isFinite(xd[0]) && Number.isFinite(xd[1]) && xd[1] !== xd[0]) {
+    const xs = d3.scaleLinear().domain(xd).range([x0, x1]);
+    drawAxis(svg, t, {orient: "bottom", scale: xs, ticks: linearTicks(xd, Math.max(2, Math.round(pw / (t.fontSize * 6)))), x0, x1, y0, y1, label: xLabel, grid: false});
+  } else {
+    drawAxis(svg, t, {orient: "bottom", scale: x, ticks: idxTicks(cols, pw), x0, x1, y0, y1, label: xLabel, grid: false});
+  }
   drawAxis(svg, t, {orient: "left", scale: y, ticks: idxTicks(rows, ph), x0, x1, y0, y1, label: yLabel, grid: false});
 
   if (legend) {

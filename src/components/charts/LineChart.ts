@@ -91,7 +91,8 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   const x = makeScale(xType, xDomain, [x0, x1]);
   const y = makeScale(yType, yDomain, [y1, y0]);
 
-  const nx = Math.max(2, Math.round((x1 - x0) / (t.fontSize * 7)));
+  // Log-axis labels are short (1, 20, 10⁻³): they may sit closer than linear ones.
+  const nx = Math.max(2, Math.round((x1 - x0) / (t.fontSize * (xType === "log" ? 4.5 : 7))));
   drawAxis(svg, t, {orient: "bottom", scale: x, ticks: ticksFor(xDomain, xType, nx), x0, x1, y0, y1, label: xLabel});
   drawAxis(svg, t, {orient: "left", scale: y, ticks: yTicks, x0, x1, y0, y1, label: yLabel});
 

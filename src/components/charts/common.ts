@@ -212,7 +212,9 @@ export interface Tick { value: number; label: string; major: boolean }
 /**
  * Ticks for a log axis: powers of ten (thinned to at most about `count` labels when the
  * domain spans many decades); within a span of less than about three decades also 2 and 5
- * times powers of ten. Minor ticks (unlabelled) carry major = false.
+ * times powers of ten, labelled too when there is room (at most `count` labels: 1-2-5, else
+ * 1-5, else the powers alone; always within one decade). Minor ticks (unlabelled) carry
+ * major = false.
  */
 export function logTicks(domain: [number, number], count = 6): Tick[] {
   let [lo, hi] = domain;
@@ -227,6 +229,14 @@ export function logTicks(domain: [number, number], count = 6): Tick[] {
   const ticks: Tick[] = [];
   const eps = 1e-9;
   const inside = (v: number) => v >= lo * (1 - eps) && v <= hi * (1 + eps);
+  // Which multiples of the powers carry labels within a few decades (plain-number axes only,
+  // where the labels are short): as many as fit in `count`.
+  const fits = (ms: number[]) => {
+    let n = 0;
+    for (let k = a; k <= b; k++) for (const m of ms) if (inside(m * 10 ** k)) n++;
+    return n <= Math.max(2, count);
+  };
+  const named = decades <= 1 ? [2, 5] : decades <= 3 && !powers ? (fits([1, 2, 5]) ? [2, 5] : fits([1, 5]) ? [5] : []) : [];
   for (let k = a; k <= b; k++) {
     const p = 10 ** k;
     // Labelled powers are multiples of the step (10⁻¹⁰, 10⁻⁵, 10⁰), not offsets from the edge.
@@ -234,8 +244,8 @@ export function logTicks(domain: [number, number], count = 6): Tick[] {
     if (inside(p)) ticks.push({value: p, label: labelled ? logLabel(k, powers) : "", major: labelled});
     if (decades <= 3) {
       for (const m of [2, 5]) {
-        const v = m * p;
-        if (inside(v)) ticks.push({value: v, label: decades <= 1 ? formatTick(v) : "", major: decades <= 1});
+        const v = m * p, major = named.includes(m);
+        if (inside(v)) ticks.push({value: v, label: major ? formatTick(v) : "", major});
       }
     } else if (decades <= 8 && step === 1) {
       for (let m = 2; m <= 9; m++) if (inside(m * p)) ticks.push({value: m * p, label: "", major: false});

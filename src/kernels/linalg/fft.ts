@@ -43,6 +43,7 @@
 //                            instead of 3.
 import * as tf from "@tensorflow/tfjs";
 import {assertInteger, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
+import {convolveRealGpu} from "./fftConvGpu.js";
 
 /** Twiddles per (L, direction): [Re w^k, Im w^k], k = 0 … L−1, w = e^{∓iπ/L}, float64 → float32. */
 const twiddleCache = new Map<string, Float32Array>();
@@ -181,9 +182,19 @@ export function ifft(re: TensorLike, im: TensorLike): {re: tf.Tensor; im: tf.Ten
  * B = (Z_k − conj Z_{N−k})/(2i), so with Z_k = p + iq and Z_{N−k} = r + is
  *     A·B = (Z_k² − (conj Z_{N−k})²)/(4i) = [(pq + rs)/2] − i[(p² − q² − r² + s²)/4],
  * and c = Re IFFT(A·B) (the 1/N is folded into the product). 2 complex FFTs of size N, ≈ 12
- * elementwise dispatches between them.
+ * elementwise dispatches between them. On webgl and webgpu the same computation runs as the
+ * fused programs of ./fftConvGpu.ts (2 dispatches on webgpu, 2⌈log2 N / 5⌉ on webgl).
  */
 export function convolveReal(a: tf.Tensor2D, b: tf.Tensor2D, length: number): tf.Tensor2D {
+  return convolveRealGpu(a, b, length) ?? convolveRealComposite(a, b, length);
+}
+
+/**
+ * convolveReal from plain tfjs ops on every backend (the two fftColumns transforms above and
+ * ≈ 12 elementwise ops): what convolveReal runs on cpu and wasm, and the composite reference
+ * the fused GPU programs (./fftConvGpu.ts) are checked against. Call inside tf.tidy.
+ */
+export function convolveRealComposite(a: tf.Tensor2D, b: tf.Tensor2D, length: number): tf.Tensor2D {
   const [B, l] = a.shape;
   const N = nextPowerOfTwo(2 * l);
   const pad = (x: tf.Tensor2D) => tf.pad(toColumns(x, B, l), [[0, N - l], [0, 0]]) as tf.Tensor2D; // (N, B)

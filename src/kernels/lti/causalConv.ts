@@ -16,26 +16,37 @@
 //                     Toeplitz blocks T_d[r][c] = K[d·b + r − c] (0 where the index < 0),
 //                     Y_i = Σ_{d≤i} T_d U_{i−d}, i.e. Y (b, nb) = [T_0 … T_{nb−1}] (b, nb·b)
 //                     × Û (nb·b, nb) with Û[(d, c), i] = U_{i−d}[c] (0 when i < d).
+// On webgl and webgpu causalConvFFT runs as the fused programs of ../linalg/fftConvGpu.ts
+// (2 dispatches on webgpu, 2⌈log2 N / 5⌉ on webgl) instead of ~16·log2 N small ops per
+// transform; causalConvFFTComposite keeps the composite form on every backend.
 // `causalConv` uses the FFT on every backend, and the direct form below DIRECT_MAX_L (see
-// there for the measured crossover).
+// there for the measured crossovers).
 import * as tf from "@tensorflow/tfjs";
-import {convolveReal} from "../linalg/fft.js";
+import {convolveReal, convolveRealComposite} from "../linalg/fft.js";
+import {convolveRealGpu} from "../linalg/fftConvGpu.js";
+import {pathKey} from "../gpu.js";
 import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 /**
- * Per backend, the largest l for which `causalConv` uses the direct form instead of the FFT
- * (the FFT's ≈ 500–800 small dispatches cost more than the one matmul below the crossover).
- * Medians, 2 shared cores (noisy), steady state after a warm-up call:
- *   Node (bench/fft-quick.mjs)
- *     cpu     l = 256: FFT 4.1 ms vs direct 0.9;  l = 1024: 10.5 vs 12.5;  l = 4096: 69 vs 155
- *     wasm    l = 1024: FFT 13.5 vs direct 3.2;   l = 4096: 24 vs 44;      l = 16384: 32 vs 402
- *   headless Chromium, software rendering (SwiftShader)
- *     webgpu  l = 1024: FFT 60 vs direct 56;      l = 4096: 130 vs 440;    l = 16384: 598 vs > 9000
- *     webgl   l = 4096: FFT 400 vs direct 112;    l = 16384: 1666 vs 4094
- * so the crossover is 256–1024 on cpu, 1024–4096 on wasm and webgpu, 4096–16384 on webgl.
- * A hardware GPU runs the matmul relatively faster, so these are conservative for the FFT.
+ * Per backend (pathKey(): "webgl-software"/"webgpu-software" when the GPU is emulated), the
+ * largest l for which `causalConv` uses the direct form instead of the FFT. Medians, 2 shared
+ * cores (noisy), steady state after a warm-up call, ms:
+ *   Node (bench/fft-quick.mjs), the composite FFT (cpu and wasm have no fused program)
+ *     cpu     l = 256: FFT 4.1 vs direct 0.9;   l = 1024: 10.5 vs 12.5;  l = 4096: 69 vs 155
+ *     wasm    l = 1024: FFT 13.5 vs direct 3.2;  l = 4096: 24 vs 44;      l = 16384: 32 vs 402
+ *   headless Chromium, SwiftShader, the fused FFT programs (2026-12, after they landed)
+ *     webgpu  l = 64: FFT 3.7 vs direct 30.6 (first-call noise); 128: 4.1 vs 4.6; 256: 5.3 vs 5.7;
+ *             512: 4.5 vs 22.4; 1024: 4.9 vs 21.2; 2048: 5.9 vs 221; 4096: 8.7 vs 832
+ *     webgl   l = 1024: FFT 28 vs direct 10.7;  2048: 54 vs 31;  4096: 218 vs 60;  16384: 380–420 vs 616
+ * so the crossover is 256–1024 on cpu, 1024–4096 on wasm, ≤ 128 on webgpu, 4096–16384 on
+ * webgl (software: arithmetic costs more there than the extra passes). No hardware webgl was
+ * measured: it keeps the software numbers (conservative for the FFT, which a hardware GPU
+ * runs relatively faster). On a hardware webgpu the FFT is two dispatches against the direct
+ * form's gathers and matmul (several dispatches and O(l²) work), so its crossover is ≤ 128 too.
  */
-export const DIRECT_MAX_L: Readonly<Record<string, number>> = {cpu: 512, wasm: 2048, webgpu: 2048, webgl: 8192};
+export const DIRECT_MAX_L: Readonly<Record<string, number>> = {
+  cpu: 512, wasm: 2048, webgpu: 128, "webgpu-software": 128, webgl: 8192, "webgl-software": 8192
+};
 export const DIRECT_MAX_L_DEFAULT = 512;
 
 function checkArgs(fn: string, u: TensorLike, K: TensorLike): {ut: tf.Tensor1D; Kt: tf.Tensor1D; l: number} {
@@ -51,9 +62,13 @@ function checkArgs(fn: string, u: TensorLike, K: TensorLike): {ut: tf.Tensor1D; 
   return {ut: ut as tf.Tensor1D, Kt: Kt as tf.Tensor1D, l};
 }
 
-/** Causal convolution by the site's FFT (./fft.ts): first l outputs of the linear convolution. */
-function fftConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
-  return tf.reshape(convolveReal(tf.reshape(u, [1, l]) as tf.Tensor2D, tf.reshape(K, [1, l]) as tf.Tensor2D, l), [l]) as tf.Tensor1D;
+/**
+ * Causal convolution by the site's FFT (../linalg/fft.ts): first l outputs of the linear
+ * convolution; the fused GPU programs on webgl/webgpu unless `composite`.
+ */
+function fftConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number, composite = false): tf.Tensor1D {
+  const conv = composite ? convolveRealComposite : convolveReal;
+  return tf.reshape(conv(tf.reshape(u, [1, l]) as tf.Tensor2D, tf.reshape(K, [1, l]) as tf.Tensor2D, l), [l]) as tf.Tensor1D;
 }
 
 function tfSpectralConv(u: tf.Tensor1D, K: tf.Tensor1D, l: number): tf.Tensor1D {
@@ -108,6 +123,31 @@ export function causalConvFFT(u: TensorLike, K: TensorLike): tf.Tensor1D {
 }
 
 /**
+ * causalConvFFT by the fused GPU programs (../linalg/fftConvGpu.ts) whatever the crossovers
+ * say: for tests and benchmarks. u (l), K (l) → y (l). Throws on cpu and wasm.
+ */
+export function causalConvFFTFused(u: TensorLike, K: TensorLike): tf.Tensor1D {
+  return tf.tidy(() => {
+    const {ut, Kt, l} = checkArgs("causalConvFFTFused", u, K);
+    const y = convolveRealGpu(tf.reshape(ut, [1, l]) as tf.Tensor2D, tf.reshape(Kt, [1, l]) as tf.Tensor2D, l);
+    if (!y) fail("causalConvFFTFused", `has no fused program on the ${tf.getBackend()} backend (webgl and webgpu only)`);
+    return tf.reshape(y, [l]) as tf.Tensor1D;
+  });
+}
+
+/**
+ * causalConvFFT from plain tfjs ops on every backend (the site's FFT as ~16·log2 N small ops
+ * per transform): what causalConvFFT runs on cpu and wasm, and the composite the fused GPU
+ * programs are checked against. u (l), K (l) → y (l).
+ */
+export function causalConvFFTComposite(u: TensorLike, K: TensorLike): tf.Tensor1D {
+  return tf.tidy(() => {
+    const {ut, Kt, l} = checkArgs("causalConvFFTComposite", u, K);
+    return fftConv(ut, Kt, l, true);
+  });
+}
+
+/**
  * Causal convolution by tfjs's tf.spectral.rfft/irfft, zero-padded to N ≥ 2l (for benchmark
  * comparison). u (l), K (l) → y (l). Throws on backends without complex kernels (wasm); a
  * naive O(N²) DFT on webgl/webgpu.
@@ -139,7 +179,7 @@ export function causalConvDirect(u: TensorLike, K: TensorLike): tf.Tensor1D {
 export function causalConv(u: TensorLike, K: TensorLike): tf.Tensor1D {
   return tf.tidy(() => {
     const {ut, Kt, l} = checkArgs("causalConv", u, K);
-    const maxDirect = DIRECT_MAX_L[tf.getBackend()] ?? DIRECT_MAX_L_DEFAULT;
+    const maxDirect = DIRECT_MAX_L[pathKey()] ?? DIRECT_MAX_L_DEFAULT;
     return l <= maxDirect ? directConv(ut, Kt, l) : fftConv(ut, Kt, l);
   });
 }

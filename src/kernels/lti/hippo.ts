@@ -15,7 +15,8 @@
 //   fout  translated Fourier, as `transition("fout", N)` in the same file (S4 repository,
 //         used by "How to Train Your HiPPO", Gu et al. 2022): state order
 //         (c₀, s₀, c₁, s₁, …) with s₀ ≡ 0; pair k (indices 2k, 2k+1) coupled by ±πk;
-//         minus the rank-one term B Bᵀ (the other endpoint u(t − 1)):
+//         minus the rank-one term B Bᵀ (the value u(t − 2) leaving the window [t − 2, t],
+//         read from the state; legendre.ts derives it and reads the history back):
 //           A = π(−diag(d, +1) + diag(d, −1)) − B Bᵀ,  d = (0, 0, 1, 0, 2, 0, …, N/2−1),
 //           B = (1, 0, √2, 0, √2, 0, …).
 //         Defined for even N only (the reference builds N/2 cos/sin pairs and fails on odd N).

@@ -10,7 +10,17 @@
 //   legt  u(t − τ) ≈ Σₙ cₙ Pₙ(2τ/θ − 1),              0 ≤ τ ≤ θ   (LMU form, Voelker et al. 2019)
 //   legs  u(s)     ≈ Σₙ cₙ √(2n+1) Pₙ(2s/t − 1),       0 ≤ s ≤ t   (HiPPO Thm 2)
 //   lagt  u(t − τ) ≈ Σₙ cₙ Lₙ(τ) e^(−τ/2),             τ ≥ 0       (Laguerre functions)
+//   fout  u(t − τ) ≈ Σₖ a_k (c_k cos(πkτ) + s_k sin(πkτ)), 0 ≤ τ ≤ 2, a₀ = 1, a_k = √2 (k ≥ 1)
 // Pₙ Legendre polynomials, Lₙ Laguerre polynomials (both by their three-term recurrences).
+// FouT: the matrices of `transition("fout")` in the S4 repository (hippo.ts) rotate the pair
+// (c_k, s_k) at the angular frequency πk and subtract B Bᵀ. That is the online projection onto
+// the Fourier basis {1, √2 cos(πkτ), √2 sin(πkτ)}, orthonormal for the uniform probability
+// measure on the window τ = t − s ∈ [0, 2]: differentiating c_k(t) = ½∫₀² u(t−τ) a_k cos(πkτ) dτ
+// gives ½a_k (u(t) − u(t−2)) − πk s_k, and the value that leaves the window is read from the
+// state through the periodic extension, whose Fourier series converges at the seam to the
+// mean of both ends: u(t−2) ≈ 2 Σⱼ aⱼcⱼ − u(t). Hence B = a, A = rotations − a aᵀ (as in the
+// S4 code, whose "fourier2" variant doubles everything for the window [0, 1]). State order
+// (c₀, s₀, c₁, s₁, …); s₀ ≡ 0 (sin 0).
 //
 // Discretization (sample u_k held on [kΔ, (k+1)Δ), state c_k after u_k, c₋₁ = 0):
 //   time-invariant measures: c_k = Ā c_{k−1} + B̄ u_k with (Ā, B̄) = discretize(A, B, Δ, method)
@@ -29,8 +39,10 @@ import {hippoArrays, type Measure} from "./hippo.js";
 import {ssmStates} from "./ssmRecurrent.js";
 import {assertInteger, assertPositiveNumber, fail} from "../validate.js";
 
-export type MemoryMeasure = "legt" | "legs" | "lagt";
-export const MEMORY_MEASURES: readonly MemoryMeasure[] = ["legt", "legs", "lagt"];
+export type MemoryMeasure = "legt" | "legs" | "lagt" | "fout";
+export const MEMORY_MEASURES: readonly MemoryMeasure[] = ["legt", "legs", "lagt", "fout"];
+/** The window length of FouT in the S4 code's time units (see the header). */
+export const FOUT_WINDOW = 2;
 export type LegsMethod = "bilinear" | "euler" | "backward-euler";
 
 function checkPoints(fn: string, arg: string, x: ArrayLike<number>): void {
@@ -84,6 +96,7 @@ export function inWindow(measure: MemoryMeasure, t: number, s: number, {theta = 
   const tol = 1e-9 * Math.max(1, Math.abs(t));
   if (s > t + tol) return false;
   if (measure === "legt") return s >= t - theta - tol;
+  if (measure === "fout") return s >= t - FOUT_WINDOW - tol;
   if (measure === "legs") return s >= -tol;
   return true;
 }
@@ -102,6 +115,7 @@ export function memoryBasis(measure: MemoryMeasure, N: number, t: number, s: Arr
   assertPositiveNumber(theta, fn, "theta");
   checkPoints(fn, "s", s);
   const m = s.length;
+  if (measure === "fout") return fourierBasis(N, t, s);
   const arg = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     const tau = t - s[i];
@@ -113,6 +127,20 @@ export function memoryBasis(measure: MemoryMeasure, N: number, t: number, s: Arr
     if (!inWindow(measure, t, s[i], {theta})) { out.fill(NaN, o, o + N); continue; }
     if (measure === "legs") for (let n = 0; n < N; n++) out[o + n] *= Math.sqrt(2 * n + 1);
     else if (measure === "lagt") { const w = Math.exp(-arg[i] / 2); for (let n = 0; n < N; n++) out[o + n] *= w; }
+  }
+  return out;
+}
+
+/** FouT's read-out basis (header): row i is (a₀, 0, a₁cos πτᵢ, a₁sin πτᵢ, …), τᵢ = t − sᵢ; NaN outside [0, 2]. */
+function fourierBasis(N: number, t: number, s: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(s.length * N);
+  for (let i = 0; i < s.length; i++) {
+    const o = i * N, tau = t - s[i];
+    if (!inWindow("fout", t, s[i])) { out.fill(NaN, o, o + N); continue; }
+    for (let n = 0; n < N; n++) {
+      const k = n >> 1, a = k === 0 ? 1 : Math.SQRT2;
+      out[o + n] = n % 2 === 0 ? a * Math.cos(Math.PI * k * tau) : k === 0 ? 0 : a * Math.sin(Math.PI * k * tau);
+    }
   }
   return out;
 }

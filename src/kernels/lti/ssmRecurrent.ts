@@ -23,6 +23,7 @@
 // is O(l·s·n + (nb·n)²), so it is used only while those matrices stay small.
 import * as tf from "@tensorflow/tfjs";
 import {checkSystem} from "./ssmKernel.js";
+import {FUSED_MAX_N, ssmRecurrentGpu} from "./ssmRecurrentGpu.js";
 import {assertFinite, assertRank, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
 
 function checkInput(fn: string, u: TensorLike): tf.Tensor1D {
@@ -181,20 +182,55 @@ export function ssmStates(
  *   x_k = Ā x_{k−1} + B̄ u_k,  y_k = C x_k,  x_{−1} = 0.
  *
  * Ab (n, n), Bb (n, 1), C (1, n), u (l) → y (l), float32. Equal (up to rounding) to
- * causalConv(u, ssmKernel(Ab, Bb, C, l)).
+ * causalConv(u, ssmKernel(Ab, Bb, C, l)). On webgl and webgpu the chunked form runs as the
+ * fused programs of ./ssmRecurrentGpu.ts where they measured faster (useFusedRecurrence;
+ * n ≤ FUSED_MAX_N; one dispatch on webgpu, four on webgl); elsewhere as ssmRecurrentComposite.
  */
 export function ssmRecurrent(Ab: TensorLike, Bb: TensorLike, C: TensorLike, u: TensorLike): tf.Tensor1D {
   const fn = "ssmRecurrent";
   return tf.tidy(() => {
     const s = checkSystem(fn, Ab, Bb, C);
     const ut = checkInput(fn, u); // (l)
-    const l = ut.shape[0];
-    const chunks = chunking(s.n, l);
-    if (chunks) {
-      const states = chunkedStates(s.Ab as tf.Tensor2D, s.Bb as tf.Tensor2D, ut, null, chunks.s, chunks.nb); // (l, n)
-      return tf.reshape(tf.matMul(states, s.C as tf.Tensor2D, false, true), [l]) as tf.Tensor1D; // (l)
-    }
-    const X = tf.matMul(s.Bb, tf.reshape(ut, [1, l])) as tf.Tensor2D; // (n, l): B̄ u_k
-    return tf.reshape(tf.matMul(s.C as tf.Tensor2D, scanColumns(s.Ab, X)), [l]) as tf.Tensor1D; // (l)
+    return ssmRecurrentGpu(s.Ab as tf.Tensor2D, s.Bb, s.C as tf.Tensor, ut) ?? recurrentComposite(s.Ab as tf.Tensor2D, s.Bb as tf.Tensor2D, s.C as tf.Tensor2D, ut);
   });
+}
+
+/**
+ * ssmRecurrent by the fused GPU programs (./ssmRecurrentGpu.ts) whatever the crossovers say:
+ * for tests and benchmarks. Same arguments and result; throws on cpu and wasm and for
+ * n > FUSED_MAX_N.
+ */
+export function ssmRecurrentFused(Ab: TensorLike, Bb: TensorLike, C: TensorLike, u: TensorLike): tf.Tensor1D {
+  const fn = "ssmRecurrentFused";
+  return tf.tidy(() => {
+    const s = checkSystem(fn, Ab, Bb, C);
+    const y = ssmRecurrentGpu(s.Ab as tf.Tensor2D, s.Bb, s.C as tf.Tensor, checkInput(fn, u), true);
+    if (!y) fail(fn, `has no fused program on the ${tf.getBackend()} backend for n = ${s.n} (webgl and webgpu, n ≤ ${FUSED_MAX_N})`);
+    return y;
+  });
+}
+
+/**
+ * ssmRecurrent from plain tfjs ops on every backend: the chunked form for n ≤ 8, the
+ * odd-even scan otherwise (see the header). What ssmRecurrent runs on cpu and wasm, and the
+ * composite the fused GPU programs are checked against. Same arguments and result.
+ */
+export function ssmRecurrentComposite(Ab: TensorLike, Bb: TensorLike, C: TensorLike, u: TensorLike): tf.Tensor1D {
+  const fn = "ssmRecurrentComposite";
+  return tf.tidy(() => {
+    const s = checkSystem(fn, Ab, Bb, C);
+    return recurrentComposite(s.Ab as tf.Tensor2D, s.Bb as tf.Tensor2D, s.C as tf.Tensor2D, checkInput(fn, u));
+  });
+}
+
+function recurrentComposite(Ab: tf.Tensor2D, Bb: tf.Tensor2D, C: tf.Tensor2D, u: tf.Tensor1D): tf.Tensor1D {
+  const n = Ab.shape[0];
+  const l = u.shape[0];
+  const chunks = chunking(n, l);
+  if (chunks) {
+    const states = chunkedStates(Ab, Bb, u, null, chunks.s, chunks.nb); // (l, n)
+    return tf.reshape(tf.matMul(states, C, false, true), [l]) as tf.Tensor1D; // (l)
+  }
+  const X = tf.matMul(Bb, tf.reshape(u, [1, l])) as tf.Tensor2D; // (n, l): B̄ u_k
+  return tf.reshape(tf.matMul(C, scanColumns(Ab, X)), [l]) as tf.Tensor1D; // (l)
 }
