@@ -239,7 +239,7 @@ const circle = (re: number, im: number, r: number) => ({circle: {re, im, r}});
 export function sPlaneFigure(v: DiscretizationView, {short = false} = {}) {
   const {sys, methods, p} = v;
   const curves = !v.valid ? [] : [
-    ...(methods.includes("euler") ? [{name: short ? "Euler: |1 + Δs| < 1" : "Euler stable inside: |1 + Δs| < 1", ...circle(-1 / p.delta, 0, 1 / p.delta), color: COLOR.euler}] : []),
+    ...(methods.includes("euler") ? [{name: short ? "Euler: |1 + Δλ| < 1" : "Euler stable inside: |1 + Δλ| < 1", ...circle(-1 / p.delta, 0, 1 / p.delta), color: COLOR.euler}] : []),
     ...(methods.includes("backward-euler") ? [{name: short ? "bw Euler: outside" : "backward Euler stable outside", ...circle(1 / p.delta, 0, 1 / p.delta), color: COLOR["backward-euler"], dash: true}] : [])
   ];
   return {points: [{name: short ? "λ of A" : "eigenvalues λ of A", re: sys.eig.re, im: sys.eig.im, color: "#222"}], curves, domain: Math.max(1, 1.4 * sys.rhoA),

@@ -172,18 +172,22 @@ describe("charts", () => {
     assert.equal(r.insetMarks, 3, "the inset shows the three points of the upper half-plane");
   });
 
-  test("IntervalChart draws row notes over the markers; HoldDiagram and MatrixTable render", async () => {
+  test("IntervalChart draws row notes over the markers, beside a marker that would cross them; HoldDiagram and MatrixTable render", async () => {
     const r = await inPage(() => {
       const {IntervalChart, HoldDiagram, MatrixTable} = window.ssm;
       const svg = IntervalChart([{name: "ZOH", intervals: [[0, Infinity]], note: "stable: every Δ"}], {width: 400, height: 90, xDomain: [1e-4, 10], markers: [{x: 5, label: "Δ"}]});
       const order = [...svg.children].map((c) => c.getAttribute("class") ?? c.tagName);
+      document.body.append(svg);
+      const box = svg.querySelector(".ssm-interval-note").getBBox(), mx = +svg.querySelector(".ssm-marker").getAttribute("x1");
+      svg.remove();
       const hold = HoldDiagram({t: [0, 1, 2], u: [0.5, 0.7, 0.6], held: [0.6, 0.65]}, {width: 0, height: 0});
       const table = MatrixTable([{label: "ZOH", items: [{symbol: "Ā", matrix: [[0.9087, 0.0937], [-0.8433, 0.9087]]}, {symbol: "ρ(Ā)", text: "0.951"}]}, {label: "bilinear", note: "singular", items: []}]);
-      return {noteLast: order.lastIndexOf("ssm-interval-note") > order.lastIndexOf("ssm-marker"), holdW: hold.getAttribute("width"),
+      return {noteLast: order.lastIndexOf("ssm-interval-note") > order.lastIndexOf("ssm-marker"), clear: mx < box.x || mx > box.x + box.width, holdW: hold.getAttribute("width"),
         labels: [...hold.querySelectorAll("text")].map((t) => t.textContent).filter((s) => /^[ux]/.test(s)),
         entries: [...table.querySelectorAll(".ssm-matrix-entry")].map((e) => e.textContent), note: table.querySelector(".ssm-matrix-note").textContent};
     });
     assert.equal(r.noteLast, true);
+    assert.equal(r.clear, true, "the marker does not strike through the note");
     assert.equal(r.holdW, "240", "a 0-px box is laid out at the minimum");
     assert.deepEqual(r.labels, ["u₁", "u₂", "u(t)", "x₀", "x₁", "x₂"]);
     assert.deepEqual(r.entries, ["0.9087", "0.0937", "−0.8433", "0.9087"]);

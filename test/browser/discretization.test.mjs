@@ -123,10 +123,10 @@ test("/discretization: λ can be dragged in the s-plane and moved with the arrow
     assert.equal(await val("sigma"), -2.13);
     assert.equal(await val("omega"), 2.15);
     await page.locator(".ssm-figure[data-filename=discretization-s-plane] svg").focus();
-    for (let i = 0; i < 3; i++) {
-      await page.keyboard.press("ArrowRight");
-      await page.waitForFunction((s) => document.querySelector('.ssm-control[data-key="sigma"]').value === s, +(-2.13 + 0.05 * (i + 1)).toFixed(2));
-    }
+    // Three presses in a row, as a key repeat sends them: each steps from the sliders' value,
+    // whether or not the plane has been redrawn with the last one.
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => document.querySelector('.ssm-control[data-key="sigma"]').value === -1.98);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-pick")), "s-plane", "the redrawn plane keeps the focus");
     await page.keyboard.press("Shift+ArrowUp");
     await page.waitForFunction(() => document.querySelector('.ssm-control[data-key="omega"]').value === 2.65);

@@ -102,6 +102,13 @@ export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptio
   }
   const inset = options.inset;
   if (inset && inset.r > 0 && Number.isFinite(inset.re) && Number.isFinite(inset.im)) drawInset(svg, t, {points, curves, inset, needsUnit, unitCircle, shade, x, y, x0, y0, side});
+  // On a narrow screen the width sets the square: the page gets no blank band under the axis
+  // (an export keeps the size it asked for).
+  const used = Math.ceil(y1 + bottom);
+  if (!talk && used < height - 1) {
+    svg.setAttribute("height", String(used));
+    svg.setAttribute("viewBox", `0 0 ${width} ${used}`);
+  }
   return reportIssues(svg, issueMessages(counts));
 }
 

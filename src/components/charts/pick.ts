@@ -16,6 +16,11 @@ export interface PickOptions {
   y: number;
   /** arrow-key step in data units (Shift: ×10) */
   step: number;
+  /**
+   * the point as the page holds it now (its controls), read on each arrow key: a key repeat
+   * can come before the chart has been redrawn with the last step, and `x`, `y` are then stale
+   */
+  current?: () => [number, number];
   /** accessible name, e.g. "eigenvalue λ: drag it, or use the arrow keys" */
   label: string;
   onPick: (x: number, y: number) => void;
@@ -80,7 +85,8 @@ export function makePickable(svg: SVGSVGElement, area: SVGElement, mapping: Pick
     window.addEventListener("pointercancel", up);
   });
   svg.addEventListener("keydown", (e) => {
-    const next = keyStep(e.key, e.shiftKey, o.x, o.y, o.step);
+    const [x, y] = o.current?.() ?? [o.x, o.y];
+    const next = keyStep(e.key, e.shiftKey, x, y, o.step);
     if (!next) return;
     e.preventDefault();
     o.onPick(next[0], next[1]);
