@@ -57,6 +57,8 @@ export const PAGES = {
   continuous: {
     path: "/continuous",
     ready: ".ssm-figure svg .ssm-series",
+    // the hold-error readout solves again with h/2 once the figures have painted (afterPaint)
+    deferred: ["readout"],
     moves: (n) => ({
       "σ": {key: "sigma", values: zigzag(n, -2, -0.1, 2)},
       "ω": {key: "omega", values: zigzag(n, 1, 6, 2)},
@@ -66,7 +68,9 @@ export const PAGES = {
   },
   views: {
     path: "/views",
-    ready: ".ssm-figure svg .ssm-series",
+    // the cost figure measures itself once it scrolls into view (at once in this tall viewport):
+    // the moves start after that measurement, which is not a redraw
+    ready: ".views-cost[data-points]",
     moves: (n) => ({
       "Δ": {key: "delta", values: zigzag(n, -3, -1, 3)}, // log10 Δ from 0.001 to 0.1
       "N": {key: "N", values: range(n, (i) => 8 + 2 * (i % 8))},

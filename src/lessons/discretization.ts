@@ -284,11 +284,11 @@ export function zPlaneFigure(v: DiscretizationView, {short = false} = {}) {
   return {points, curves, domain, inset, rows: () => points.flatMap((q) => Array.from(q.re, (re, k) => ({method: q.name, re, im: q.im[k]})))};
 }
 
-/** Rows for IntervalChart: where each ticked rule is stable. */
-export function stabilityRows(v: DiscretizationView) {
+/** Rows for IntervalChart: where each ticked rule is stable (short: the note without "stable: ", for narrow screens). */
+export function stabilityRows(v: DiscretizationView, {short = false} = {}) {
   const text = (iv: {lo: number; hi: number} | null) => !iv ? "never" : iv.lo === 0 && iv.hi === Infinity ? "every Δ" : iv.lo === 0 ? `Δ < ${fmt(iv.hi)}`
     : iv.hi === Infinity ? `Δ > ${fmt(iv.lo)}` : `${fmt(iv.lo)} < Δ < ${fmt(iv.hi)}`;
-  return v.methods.map((m) => ({name: LABEL[m], color: COLOR[m], intervals: v.intervals[m] ? [[v.intervals[m]!.lo, v.intervals[m]!.hi] as [number, number]] : [], note: `stable: ${text(v.intervals[m])}`}));
+  return v.methods.map((m) => ({name: LABEL[m], color: COLOR[m], intervals: v.intervals[m] ? [[v.intervals[m]!.lo, v.intervals[m]!.hi] as [number, number]] : [], note: short ? text(v.intervals[m]) : `stable: ${text(v.intervals[m])}`}));
 }
 
 /** z/(eᶻ − 1) for complex z: the factor by which Mamba's ΔB differs from ZOH's B̄ on one mode; {mag, deg}. */

@@ -339,6 +339,8 @@ describe("the page's view", () => {
   it("stabilityRows: λ = −3 gives forward Euler Δ < 0.667 and ZOH every Δ", () => {
     const rows = stabilityRows(discretizationView(at({sys: "scalar", lambda: -3, methods: ["zoh", "euler"]}), SERIES));
     expect(rows.map((r) => r.note)).toEqual(["stable: every Δ", "stable: Δ < 0.667"]);
+    const narrow = stabilityRows(discretizationView(at({sys: "scalar", lambda: -3, methods: ["zoh", "euler"]}), SERIES), {short: true});
+    expect(narrow.map((r) => r.note)).toEqual(["every Δ", "Δ < 0.667"]);
   });
   it("mixedRuleFactor is z/(eᶻ − 1): ≈ 1 − z/2 for small z; 1.9× and −77° at z = −0.5 + 3i", () => {
     const small = mixedRuleFactor(-1e-3, 0);
