@@ -17,3 +17,9 @@ export {PhasePortrait} from "./charts/PhasePortrait.js";
 export {HoldDiagram} from "./charts/HoldDiagram.js";
 export {SpectrumPanel} from "./charts/SpectrumPanel.js";
 export {PALETTE} from "./charts/common.js";
+// ---- page 7 (/family): the map, the cards, tables and small charts
+export {FamilyMap, familyMapHeight, familyLayout, type FamilyMapNode} from "./charts/FamilyMap.js";
+export {BarChart, type BarSeries} from "./charts/BarChart.js";
+export {LayerStrip} from "./charts/LayerStrip.js";
+export {DataTable} from "./dataTable.js";
+export {ModelCardHead, selectCard} from "./modelCard.js";

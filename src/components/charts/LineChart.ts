@@ -78,7 +78,8 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     top += t.titleSize * 1.5;
   }
   if (legend && series.length) {
-    const h = drawLegend(svg, t, cleaned.map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
+    // A series with an empty name is drawn but not listed (e.g. the 2nd … nth of a bundle of runs).
+    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
     top += h + t.fontSize * 0.4;
   }
   const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * (talk ? 3 : 4))));
