@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
 import {openPage, useSite} from "../../tools/browser/harness.mjs";
 import {moveSlider as moveSliderShared} from "../../tools/browser/slider.mjs";
+import {settle} from "../../tools/browser/longuse.mjs";
 
 const site = useSite();
 const FIGURES = 6;
@@ -131,6 +132,27 @@ test("/discretization: λ can be dragged in the s-plane and moved with the arrow
     await page.keyboard.press("Shift+ArrowUp");
     await page.waitForFunction(() => document.querySelector('.ssm-control[data-key="omega"]').value === 2.65);
     assert.equal(await cellErrors(page), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("/discretization: A moved again while its error sweep runs (T = 60, moves just past the rest) leaves no error and the error figure drawn", async () => {
+  const {page, context, errors} = await open("/discretization?backend=cpu&T=60");
+  try {
+    // Each move comes after the 150 ms rest, while the (long, T = 60) sweep of the last A runs.
+    await page.evaluate(async () => {
+      const input = document.querySelector('.ssm-control[data-key="sigma"] input[type=range]');
+      for (let i = 0; i < 12; i++) {
+        input.value = String(-0.3 - 0.1 * i);
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+        await new Promise((r) => setTimeout(r, 170 + 40 * (i % 4)));
+      }
+    });
+    await settle(page); // 30 quiet frames: the last sweep has drawn
+    assert.equal(await cellErrors(page), 0);
+    assert.equal(await page.locator(".ssm-figure[data-filename=discretization-error] svg .ssm-series").count() > 0, true, "the error figure is drawn");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
