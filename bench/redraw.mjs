@@ -57,6 +57,8 @@ export const PAGES = {
   continuous: {
     path: "/continuous",
     ready: '.ssm-figure[data-filename="continuous-io"] svg .ssm-series',
+    // the hold-error readout solves again with h/2 once the figures have painted (afterPaint)
+    deferred: ["readout"],
     moves: (n) => ({
       "σ": {key: "sigma", values: zigzag(n, -2, -0.1, 2)},
       "ω": {key: "omega", values: zigzag(n, 1, 6, 2)},

@@ -6,6 +6,7 @@ export {slider, logSlider, select, checkboxes, toggle, textInput, urlWarnings, f
 export {Notice, type NoticeItem, type NoticeLevel} from "./notice.js";
 export {Figure, PlotlyFigure, loadPlotly, type RenderOptions, type FigureOptions} from "./figure.js";
 export {tex, num, matrixTex, vectorTex, complexTex} from "./tex.js";
+export {MatrixTable, formatEntry, type MatrixRow, type MatrixItem} from "./matrixTable.js";
 export {BackendBadge} from "./backendBadge.js";
 export {WalkDiagram} from "./walkDiagram.js";
 export {LineChart, type LineSeries} from "./charts/LineChart.js";
@@ -13,6 +14,7 @@ export {ComplexPlane, type ComplexPoints} from "./charts/ComplexPlane.js";
 export {Heatmap} from "./charts/Heatmap.js";
 export {IntervalChart, type IntervalRow} from "./charts/IntervalChart.js";
 export {PhasePortrait} from "./charts/PhasePortrait.js";
+export {HoldDiagram} from "./charts/HoldDiagram.js";
 export {SpectrumPanel} from "./charts/SpectrumPanel.js";
 export {SlidingKernel, type SlidingKernelSVG} from "./charts/SlidingKernel.js";
 export {Player, type PlayerElement} from "./player.js";
