@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {readFileSync} from "node:fs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {
-  LiveTraining, TRAIN_SETTINGS, checkSettings, curveSeries, expectedTargets, experimentSetup, extrapolate, formatDuration,
+  DEFAULT_LENGTH, LiveTraining, TRAIN_SETTINGS, checkSettings, curveSeries, expectedTargets, experimentSetup, extrapolate, formatDuration,
   formatTestTokens, parseTestTokens, progressText, runSentence, sampleTestText, shippedRun, smooth, taskOf, testFigure, testView,
   type TrainSettings
 } from "../../src/lessons/selectiveTrain.js";
@@ -90,6 +90,7 @@ describe("shipped runs", () => {
     const before = tf.memory().numTensors;
     const s = shippedRun(ship("selective-copying-mamba"));
     expect(s.settings).toMatchObject({task: "selective-copying", models: ["mamba"], length: 64, nData: 4, steps: 800, seed: 0});
+    expect(s.settings.length).toBe(DEFAULT_LENGTH["selective-copying"]); // the page's default length shows it
     expect(s.run.accuracy).toBeCloseTo(0.9375, 4);
     expect(s.run.curves.step.length).toBe(800);
     expect(s.run.source).toBe("shipped");
@@ -97,6 +98,7 @@ describe("shipped runs", () => {
     s.model.params.dispose();
     const ih = shippedRun(ship("induction-heads-mamba"));
     expect(ih.settings.length).toBe(32);
+    expect(DEFAULT_LENGTH["induction-heads"]).toBe(32);
     expect(ih.extrapolation!["512"]).toBeCloseTo(0.5156, 3);
     ih.model.params.dispose();
     expect(tf.memory().numTensors).toBe(before);
