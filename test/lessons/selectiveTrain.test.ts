@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {readFileSync} from "node:fs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {
-  LiveTraining, TRAIN_SETTINGS, checkSettings, curveSeries, expectedTargets, experimentSetup, extrapolate, formatDuration,
+  DEFAULT_LENGTH, LiveTraining, TRAIN_SETTINGS, checkSettings, curveSeries, expectedTargets, experimentSetup, extrapolate, formatDuration,
   formatTestTokens, parseTestTokens, progressText, runSentence, sampleTestText, shippedRun, smooth, taskOf, testFigure, testView,
   type TrainSettings
 } from "../../src/lessons/selectiveTrain.js";
@@ -26,7 +26,7 @@ describe("settings", () => {
 
   it("experimentSetup puts the page's settings over the CLI's defaults", () => {
     const x = experimentSetup({...TRAIN_SETTINGS, length: 40, nData: 6, dState: 4, lr: 1e-3}, "mamba");
-    expect(x.task).toEqual({nData: 6, nColors: 8, lContext: 34});
+    expect(x.task).toEqual({nData: 6, nColors: 16, lContext: 34});
     expect(x.model).toMatchObject({dModel: 32, nLayers: 2, dState: 4});
     expect(x.lr).toBe(1e-3);
     expect(experimentSetup(TRAIN_SETTINGS, "s4d").model.dState).toBe(16); // 0: the model's default
@@ -89,14 +89,16 @@ describe("shipped runs", () => {
   it("shippedRun reads the settings, curves and result of a first-paint file", () => {
     const before = tf.memory().numTensors;
     const s = shippedRun(ship("selective-copying-mamba"));
-    expect(s.settings).toMatchObject({task: "selective-copying", models: ["mamba"], length: 32, nData: 8, steps: 1200, seed: 0});
-    expect(s.run.accuracy).toBeCloseTo(0.7461, 4);
-    expect(s.run.curves.step.length).toBe(1200);
+    expect(s.settings).toMatchObject({task: "selective-copying", models: ["mamba"], length: 64, nData: 4, steps: 800, seed: 0});
+    expect(s.settings.length).toBe(DEFAULT_LENGTH["selective-copying"]); // the page's default length shows it
+    expect(s.run.accuracy).toBeCloseTo(0.9375, 4);
+    expect(s.run.curves.step.length).toBe(800);
     expect(s.run.source).toBe("shipped");
-    expect(runSentence(s.run, "selective-copying")).toMatch(/^Mamba \(selective\): 74\.6 % held-out accuracy .* after 1200 steps; 17,504 parameters/);
+    expect(runSentence(s.run, "selective-copying")).toMatch(/^Mamba \(selective\): 93\.8 % held-out accuracy .* after 800 steps; 18,016 parameters/);
     s.model.params.dispose();
     const ih = shippedRun(ship("induction-heads-mamba"));
     expect(ih.settings.length).toBe(32);
+    expect(DEFAULT_LENGTH["induction-heads"]).toBe(32);
     expect(ih.extrapolation!["512"]).toBeCloseTo(0.5156, 3);
     ih.model.params.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -110,13 +112,13 @@ describe("the test strip", () => {
 
   it("parseTestTokens reads the task's token names and refuses others by name; formatTestTokens writes them back", () => {
     const p = parseTestTokens("· 3 · 5 ? ?", sc);
-    expect(Array.from(p.tokens!)).toEqual([0, 3, 0, 5, 9, 9]);
+    expect(Array.from(p.tokens!)).toEqual([0, 3, 0, 5, 17, 17]);
     expect(formatTestTokens(p.tokens!, sc)).toBe("· 3 · 5 ? ?");
     expect(parseTestTokens("· 3 x 5 ? ?", sc).error).toMatch(/^"x" is not a token of this task/);
     expect(parseTestTokens("3 ?", sc).error).toMatch(/at least 4/);
-    expect(parseTestTokens(Array(200).fill("·").join(" "), sc).error).toMatch(/at most 128/);
+    expect(parseTestTokens(Array(300).fill("·").join(" "), sc).error).toMatch(/at most 256/);
     expect(sampleTestText(sc, 5)).toBe(sampleTestText(sc, 5));
-    expect(sampleTestText(sc, 5).split(" ").length).toBe(32);
+    expect(sampleTestText(sc, 5).split(" ").length).toBe(64);
   });
 
   it("expectedTargets: the k-th marker wants the k-th colour; induction heads want the token after the first S", () => {
@@ -184,7 +186,8 @@ describe("editing the test strip", () => {
     const {cycleToken} = await import("../../src/lessons/selectiveTrain.js");
     const sc = taskOf(TRAIN_SETTINGS), ih = taskOf({...TRAIN_SETTINGS, task: "induction-heads"});
     expect(cycleToken("· 3 8 ? ?", 0, sc)).toBe("1 3 8 ? ?");
-    expect(cycleToken("· 3 8 ? ?", 2, sc)).toBe("· 3 · ? ?");
+    expect(cycleToken("· 3 8 ? ?", 2, sc)).toBe("· 3 9 ? ?");
+    expect(cycleToken("· 3 16 ? ?", 2, sc)).toBe("· 3 · ? ?");
     expect(cycleToken("· 3 8 ? ?", 3, sc)).toBe("· 3 8 ? ?");
     expect(cycleToken("· 3 8 ? ?", 9, sc)).toBe("· 3 8 ? ?");
     expect(cycleToken(". 3 8 ? ?", 1, sc)).toBe("· 4 8 ? ?");
@@ -206,7 +209,7 @@ describe("TrainingSession", () => {
     expect(new TrainingSession({...TRAIN_SETTINGS, length: 24}, shipped).status).toBe("empty");
     expect(new TrainingSession({...TRAIN_SETTINGS, task: "induction-heads"}, shipped).missing()).toEqual(["s4d", "mamba"]);
     expect(s.missing()).toEqual([]);
-    const bad = new TrainingSession({...TRAIN_SETTINGS, nData: 30}, shipped);
+    const bad = new TrainingSession({...TRAIN_SETTINGS, nData: 40}, shipped);
     expect(bad.why).toMatch(/tokens to copy/);
     expect(() => bad.train(() => {})).toThrow(/^TrainingSession.train: the tokens to copy/);
     const t = new TrainingSession({...tiny, models: ["s4d"]}, shipped);
