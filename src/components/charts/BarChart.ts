@@ -20,8 +20,8 @@ export interface BarChartOptions extends ChartOptions {
 
 export function BarChart(series: readonly BarSeries[], options: BarChartOptions): ChartSVG {
   const {width, height, talk = false, xLabel, yLabel, categories, markers, highlight = null, legend = series.length > 1 || !!markers} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "bar-chart");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "bar-chart", options.title);
   const m = defaultMargin(t, {xLabel: !!xLabel, yLabel: !!yLabel});
   let nonFinite = 0;
   const all: number[] = [0];

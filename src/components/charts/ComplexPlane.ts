@@ -32,8 +32,8 @@ export interface ComplexPlaneOptions {
 
 export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptions): ChartSVG {
   const {width, height, talk = false, title, unitCircle = false, shade = null, curves = [], legend = points.length > 1 || curves.some((c) => c.name), xLabel = "Re", yLabel = "Im"} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "complex-plane");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "complex-plane", title);
   const needsUnit = unitCircle || shade === "unit-disk";
   const r = options.domain ?? symmetricRadius(points.map((p) => p.re), points.map((p) => p.im), {min: needsUnit ? 1.15 : 0});
 

@@ -4,7 +4,7 @@
 import * as d3 from "d3";
 import {
   type ChartSVG, type ScaleType, PALETTE, clipRect, clipValues, computeDomain, createSVG,
-  dashArray, defaultMargin, drawAxis, drawLegend, el, finiteExtent, issueMessages, makeScale,
+  dashArray, defaultMargin, drawAxis, drawLegend, el, finiteExtent, issueMessages, makeScale, markerPlan,
   reportIssues, text, textWidth, theme, ticksFor, type ChartOptions
 } from "./common.js";
 
@@ -43,8 +43,8 @@ export interface LineChartOptions extends ChartOptions {
 
 export function LineChart(series: LineSeries[], options: LineChartOptions): ChartSVG {
   const {width, height, talk = false, xLabel, yLabel, xType = "linear", yType = "linear", yClip, legend = series.length > 1, markers = [], bands = [], refLines = [], stepped = false, title} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "line-chart");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "line-chart", title);
   const m = defaultMargin(t, {xLabel: !!xLabel, yLabel: !!yLabel});
 
   // Clean values: breaks, clipping, counting.
@@ -144,10 +144,17 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
       "stroke-dasharray": dashArray(c.s.dash, lw), class: "ssm-series", "data-series": c.s.name
     }, plot);
     if (c.s.points) {
-      const g = el("g", {fill: c.color, class: "ssm-points", "data-series": c.s.name}, plot);
-      for (const i of idx) {
-        if (!Number.isFinite(c.x[i]) || !Number.isFinite(c.y[i])) continue;
-        el("circle", {cx: x(c.x[i]), cy: y(c.y[i]), r: t.markerRadius}, g);
+      // Markers shrink with the spacing of the points and, when even small ones would
+      // overlap, only every stride-th is drawn: dense samples (a sampled response in talk
+      // style) must not become a band of blobs that hides the curve.
+      const drawn = idx.filter((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]));
+      let lo = Infinity, hi = -Infinity;
+      for (const i of drawn) { const p = x(c.x[i]); if (p < lo) lo = p; if (p > hi) hi = p; }
+      const plan = markerPlan(drawn.length, Math.min(hi, x1) - Math.max(lo, x0), t.markerRadius, Math.max(1, lw * 0.45));
+      const g = el("g", {fill: c.color, class: "ssm-points", "data-series": c.s.name, "data-stride": plan.stride}, plot);
+      for (let j = 0; j < drawn.length; j += plan.stride) {
+        const i = drawn[j];
+        el("circle", {cx: x(c.x[i]), cy: y(c.y[i]), r: plan.radius}, g);
       }
     }
     if (options.yDomain) {
