@@ -33,7 +33,9 @@ export const DARK_COLORS: Readonly<Record<string, string>> = {
   // Tableau 10 (d3.schemeTableau10): the dark blue, green, purple and brown are lifted
   "#4e79a7": "#7ba7db", "#f28e2b": "#f5a04c", "#e15759": "#f0787a", "#76b7b2": "#8fd0ca",
   "#59a14f": "#74c26a", "#edc948": "#efd26b", "#b07aa1": "#cd9dc1", "#ff9da7": "#ffb0b8",
-  "#9c755f": "#c49d86", "#bab0ac": "#c9c0bc"
+  "#9c755f": "#c49d86", "#bab0ac": "#c9c0bc",
+  // the same palette as d3 7 spells it (d3.schemeTableau10, charts' PALETTE)
+  "#f28e2c": "#f5a04c", "#edc949": "#efd26b", "#af7aa1": "#cd9dc1", "#bab0ab": "#c9c0bc"
 };
 
 /** The CSS variable a light colour is written with, or undefined when it has no dark form. */
