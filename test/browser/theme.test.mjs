@@ -30,7 +30,7 @@ function pngSize(bytes) {
 /** The computed fill of the first y-axis tick label of the first chart, and the page background. */
 const colours = (page) => page.evaluate(() => {
   const label = document.querySelector(".ssm-figure-chart svg .ssm-axis text");
-  return {text: getComputedStyle(label).fill, page: getComputedStyle(document.body).backgroundColor,
+  return {text: getComputedStyle(label).fill, page: getComputedStyle(document.documentElement).backgroundColor,
     chart: getComputedStyle(document.querySelector(".ssm-figure-chart")).backgroundColor};
 });
 /** Perceived lightness 0–255 of "rgb(r, g, b)". */
