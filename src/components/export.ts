@@ -189,7 +189,7 @@ export interface SlideLayout {
  * of a fixed-shape image.
  */
 export function slideLayout({width, height, title = "", caption = "", talk = false, aspect = "shown"}: SlideOptions): SlideLayout {
-  const k = talk ? Math.max(0.8, Math.min(1.8, width / 640)) : 1;
+  const k = talk ? Math.max(1, Math.min(1.8, width / 640)) : 1;
   const titleSize = Math.round((talk ? 26 : 16) * k), captionSize = Math.round((talk ? 18 : 12.5) * k * 10) / 10;
   const pad = Math.round((talk ? 14 : 8) * k);
   const cut = (lines: string[], n: number) => (lines.length > n ? [...lines.slice(0, n - 1), lines[n - 1].replace(/\s*\S*$/, "") + " …"] : lines);

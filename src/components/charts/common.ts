@@ -37,15 +37,16 @@ export interface Theme {
 }
 
 /**
- * How much talk style scales with the chart's size: 1 at 640 px wide (the sizes below),
- * smaller for narrow charts, larger for wide slide exports; the height limits it too, so a
- * short strip does not get huge type. Between 0.7 and 1.8.
+ * How much talk style scales with the chart's size: 1 up to 640 px wide (the sizes below;
+ * a narrow chart is enlarged on the slide, so its type must not shrink), growing with the
+ * width for wide slide exports (a 16:9 export at 1280 px gets about twice the type, ticks,
+ * lines and markers); a short strip (height under 300 px) grows less. At most 1.8.
  */
 export function talkScale(width?: number, height?: number): number {
   if (!(width && width > 0)) return 1;
   const byWidth = width / 640;
   const byHeight = height && height > 0 ? height / 300 : byWidth;
-  return Math.max(0.7, Math.min(1.8, Math.min(byWidth, Math.max(byHeight, byWidth * 0.6))));
+  return Math.max(1, Math.min(1.8, Math.min(byWidth, Math.max(byHeight, 1))));
 }
 
 /**
