@@ -184,13 +184,13 @@ export interface SlideLayout {
 /**
  * Where a burned-in title (above) and caption (below) go and how much height the chart
  * keeps. Type is larger in talk style and grows with the image like the charts' own
- * (about 26/18 px at 640 wide in talk style, 16/12.5 px otherwise). At most two title
+ * (about 24/18 px at 640 wide in talk style, 16/12.5 px otherwise). At most two title
  * lines and five caption lines (the rest is cut with "…"); the chart keeps at least 40 %
  * of a fixed-shape image.
  */
 export function slideLayout({width, height, title = "", caption = "", talk = false, aspect = "shown"}: SlideOptions): SlideLayout {
   const k = talk ? Math.max(1, Math.min(1.8, width / 640)) : 1;
-  const titleSize = Math.round((talk ? 26 : 16) * k), captionSize = Math.round((talk ? 18 : 12.5) * k * 10) / 10;
+  const titleSize = Math.round((talk ? 24 : 16) * Math.min(k, 1.4)), captionSize = Math.round((talk ? 18 : 12.5) * k * 10) / 10;
   const pad = Math.round((talk ? 14 : 8) * k);
   const cut = (lines: string[], n: number) => (lines.length > n ? [...lines.slice(0, n - 1), lines[n - 1].replace(/\s*\S*$/, "") + " …"] : lines);
   const titleLines = title.trim() ? cut(wrapText(title, width - 2 * pad, titleSize), 2) : [];

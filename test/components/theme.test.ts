@@ -2,7 +2,7 @@
 // (components/themeScript.js), talk style scaling and dense markers (charts/common.ts).
 import {describe, expect, it} from "vitest";
 import {DARK_COLORS, chartBackground, colorVar, paint, resolveColors, themeCSS} from "../../src/components/charts/colors.js";
-import {PALETTE, markerPlan, talkScale, theme} from "../../src/components/charts/common.js";
+import {COMPACT_LEGEND_WIDTH, PALETTE, legendPlan, markerPlan, talkScale, theme} from "../../src/components/charts/common.js";
 import {resolveTheme, themeScript} from "../../src/components/themeScript.js";
 
 /** Relative luminance (WCAG 2) of #rrggbb. */
@@ -100,5 +100,21 @@ describe("talk style and markers", () => {
     expect(dense.stride).toBeGreaterThan(1);
     // Drawn markers are at least 2.5 radii apart.
     expect((560 / 1999) * dense.stride).toBeGreaterThanOrEqual(2.5 * dense.radius);
+  });
+});
+
+describe("legends", () => {
+  const names = ["exact y(t)", "ZOH", "bilinear", "forward Euler", "backward Euler", "Mamba mix"];
+  it("legendPlan(names, width) is compact below COMPACT_LEGEND_WIDTH: smaller type and swatches", () => {
+    const wide = legendPlan(names, 600, theme(false)), narrow = legendPlan(names, COMPACT_LEGEND_WIDTH - 100, theme(false));
+    expect(narrow.size).toBeLessThan(wide.size);
+    expect(narrow.sw).toBeLessThan(wide.sw);
+  });
+  it("legendPlan(names, width, t, maxHeight) shrinks the legend until it fits the height it may take", () => {
+    const t = theme(true, 912, 400);
+    const free = legendPlan(names, 700, t), capped = legendPlan(names, 700, t, 0.26 * 400);
+    expect(capped.lay.height).toBeLessThan(free.lay.height);
+    expect(capped.lay.height).toBeLessThanOrEqual(0.26 * 400);
+    expect(capped.size).toBeGreaterThanOrEqual(9);
   });
 });

@@ -48,7 +48,7 @@ export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptio
   ];
   const left = t.fontSize * 3.2 + t.labelSize * 1.5;
   const bottom = t.fontSize * 2.2 + t.labelSize * 1.4;
-  if (legend && items.length) top += drawLegend(svg, t, items, left, top, width - left - t.fontSize) + t.fontSize * 0.4;
+  if (legend && items.length) top += drawLegend(svg, t, items, left, top, width - left - t.fontSize, {maxHeight: height * 0.26}) + t.fontSize * 0.4;
 
   // Equal aspect: a square plot area centred horizontally.
   const side = Math.max(20, Math.min(width - left - t.fontSize * 1.5, height - top - bottom));

@@ -75,7 +75,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   }
   if (legend && series.length) {
     // A series with an empty name is drawn but not listed (e.g. the 2nd … nth of a bundle of runs).
-    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right);
+    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right, {maxHeight: height * 0.26});
     top += h + t.fontSize * 0.4;
   }
   const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * (talk ? 3 : 4))));

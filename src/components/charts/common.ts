@@ -444,20 +444,17 @@ export function makeScale(type: ScaleType, domain: [number, number], range: [num
 }
 
 /** Draws a legend (swatches and names) at (x, y); returns its height. */
-export function drawLegend(svg: SVGSVGElement, t: Theme, items: {name: string; color: string; dash?: string; symbol?: string; kind?: "line" | "point" | "area"}[], x: number, y: number, width: number): number {
-  // Narrow charts (phones): smaller type and swatches, tighter rows, so the legend does not
-  // take most of the chart.
-  const compact = !t.talk && width < COMPACT_LEGEND_WIDTH;
-  const size = t.labelSize * (compact ? 0.8 : 0.92);
-  const sw = size * (compact ? 1.1 : 1.6);
-  const lay = legendLayout(items.map((d) => d.name), width, size, sw, {compact});
+export function drawLegend(svg: SVGSVGElement, t: Theme, items: {name: string; color: string; dash?: string; symbol?: string; kind?: "line" | "point" | "area"}[], x: number, y: number, width: number, {maxHeight}: {maxHeight?: number} = {}): number {
+  const names = items.map((d) => d.name);
+  const plan = legendPlan(names, width, t, maxHeight);
+  const {size, sw, lay} = plan;
   const g = el("g", {class: "ssm-legend", "font-size": size, fill: t.text}, svg);
   items.forEach((d, i) => {
     const p = lay.items[i];
     const cx = x + p.x;
     const cy = y + p.y + size * 0.6;
     if (d.kind === "point") {
-      const path = d3.symbol(symbolType(d.symbol), (t.markerRadius * 2.2) ** 2)();
+      const path = d3.symbol(symbolType(d.symbol), Math.min(t.markerRadius * 2.2, size * 0.95) ** 2)();
       el("path", {d: path, transform: `translate(${cx + sw / 2},${cy})`, fill: d.color, stroke: d.color}, g);
     } else if (d.kind === "area") {
       el("rect", {x: cx, y: cy - size * 0.4, width: sw, height: size * 0.8, fill: d.color, "fill-opacity": 0.25}, g);
@@ -467,6 +464,25 @@ export function drawLegend(svg: SVGSVGElement, t: Theme, items: {name: string; c
     text(g, d.name, {x: cx + sw + size * 0.4, y: cy, "dominant-baseline": "central"});
   });
   return lay.height;
+}
+
+/**
+ * Legend type size, swatch and layout for a chart: compact (smaller type and swatches,
+ * tighter rows) below COMPACT_LEGEND_WIDTH, and smaller still, step by step, while the
+ * legend is taller than `maxHeight` (a share of the chart: a legend must not take most of
+ * it, as it did at 390 px and in slide exports). Never below 9 px type.
+ */
+export function legendPlan(names: string[], width: number, t: Theme, maxHeight?: number): {size: number; sw: number; lay: ReturnType<typeof legendLayout>} {
+  let compact = !t.talk && width < COMPACT_LEGEND_WIDTH;
+  let factor = compact ? 0.8 : 0.92;
+  for (;;) {
+    const size = Math.max(9, t.labelSize * factor);
+    const sw = size * (compact ? 1.1 : 1.6);
+    const lay = legendLayout(names, width, size, sw, {compact});
+    if (maxHeight === undefined || lay.height <= maxHeight || size <= 9 || factor < 0.6) return {size, sw, lay};
+    compact = true;
+    factor -= 0.08;
+  }
 }
 
 export type SymbolName = "circle" | "cross" | "x" | "diamond" | "square" | "triangle" | "star" | "wye";
