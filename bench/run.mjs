@@ -18,6 +18,7 @@ import {rm} from "node:fs/promises";
 import {cpus, totalmem} from "node:os";
 import {launch, serve} from "../tools/browser/harness.mjs";
 import {ROOT, buildPage} from "../tools/browser/bundle.mjs";
+import {benchTable, fmtMs, textTable} from "../src/lessons/benchTable.js";
 
 const args = process.argv.slice(2);
 if (args.includes("--gpu")) {
@@ -117,27 +118,11 @@ if (from) {
   notes.push(...saved.notes.filter((n) => !/ on \w+: /.test(n)));
 }
 const backends = ["cpu", "wasm", "webgl", "webgpu"].filter((b) => cells.some((c) => c.backend === b));
-const kernels = [...new Set(cells.map((c) => c.kernel))];
 const get = (k, b, L) => cells.find((c) => c.kernel === k && c.backend === b && c.L === L);
 const js = (k, env, L) => cells.find((c) => c.kernel === k && c.env === env && c.L === L && c.jsMs != null)?.jsMs ?? null;
-const fmt = (ms) => (ms == null ? "—" : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms > 0 ? ms.toFixed(2) : "<0.1");
-const header = ["kernel", "L", ...backends.map((b) => `${b} ms`), "JS node ms", "JS chromium ms", ...backends.map((b) => `${b}/JS`)];
-const rows = [];
-for (const k of kernels) {
-  for (const L of SIZES) {
-    const jn = js(k, "node", L);
-    const jc = js(k, "chromium", L);
-    rows.push([k, String(L), ...backends.map((b) => fmt(get(k, b, L)?.ms)), fmt(jn), fmt(jc),
-      ...backends.map((b) => {
-        const c = get(k, b, L);
-        const j = c?.env === "chromium" ? jc : jn;
-        return c?.ms != null && j > 0 ? (c.ms / j).toFixed(c.ms / j >= 10 ? 0 : 1) + "x" : "—";
-      })]);
-  }
-}
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r) => r.map((x, i) => (i < 1 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ");
-const table = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+const fmt = fmtMs;
+// The same table as the /lab page's (src/lessons/benchTable.js)
+const table = textTable(benchTable(cells, SIZES));
 const cellNotes = [...new Set(cells.filter((c) => c.note).map((c) => `${c.kernel} on ${c.backend}: ${c.note}`))];
 console.log(`\nMedian ms per call incl. readback; "b/JS" = backend time / plain JS loop time in the same process (< 1x: tfjs wins).` +
   `\nChromium's performance.now() is coarsened to 0.1 ms: small JS chromium times are quantised.`);

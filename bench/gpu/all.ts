@@ -1,12 +1,14 @@
 // One entry for a real-GPU session (Node + Dawn; see bench/gpu/README.md): runs the webgpu
 // benchmarks named on the command line, each writing its JSON to OUTDIR/<name>-webgpu.json as
 // soon as it finishes (so a run cut short keeps what it measured). Progress on stderr.
-//   node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs OUTDIR [selective,attention,lti] [--quick]
+//   node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs OUTDIR [selective,attention,lti,dplr,train] [--quick]
 import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {benchSelective} from "./selective.js";
 import {benchAttention} from "./attention.js";
 import {benchLti} from "./lti.js";
+import {benchDplr} from "./dplr.js";
+import {benchTrain} from "./train.js";
 
 const [outDir = ".", list = "selective,attention", ...rest] = process.argv.slice(2);
 const quick = rest.includes("--quick");
@@ -14,7 +16,9 @@ const log = (line: string) => process.stderr.write(line + "\n");
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   selective: () => benchSelective(quick ? {sizes: [{l: 256, d: 16}], reps: 10, variants: [{workgroupSize: 128, items: 8, stateGroup: 8}]} : {}),
   attention: () => benchAttention(quick ? {sizes: [256], dims: [16], reps: 3, log} : {log}),
-  lti: () => benchLti(quick ? {sizes: [256]} : {})
+  lti: () => benchLti(quick ? {sizes: [256]} : {}),
+  dplr: () => benchDplr({quick, totalMs: 150_000}),
+  train: () => benchTrain(quick ? {steps: 2, only: ["selective-copying:mamba"], log} : {log})
 };
 for (const name of list.split(",")) {
   const run = benches[name];

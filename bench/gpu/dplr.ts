@@ -1,5 +1,6 @@
 // S4's DPLR kernel against the naive kernel on WebGPU in Node (Dawn), for the real-GPU
-// reference rows: bundle with the GPU prepare script, then run
+// reference rows: benchDplr() is run by bench/gpu/all.ts (`… OUTDIR dplr [--quick]`), or on its
+// own through bench/gpu/dplr-main.ts:
 //   node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs [--quick]
 // It selects the webgpu backend, checks known answers against float64 plain JS (dplrKernel
 // and ssmKernel on LegS N = 16, L = 256), then times per (N, L), HiPPO-LegS, bilinear Δ = 0.01:
@@ -16,12 +17,12 @@ import "@tensorflow/tfjs-backend-webgpu";
 import {discretizeF64, dplrCtilde, dplrKernel, ssmKernel, ssmKernelLoop} from "../../src/kernels/index.js";
 import {legsDplr, measureDplrCost, seededC} from "../../src/lessons/dplrCost.js";
 
-const quick = process.argv.includes("--quick");
-const Ns = quick ? [4, 64, 256] : [4, 8, 16, 32, 64, 128, 256, 512];
-const Ls = quick ? [1024] : [1024, 4096, 16384];
 const delta = 0.01;
 const log = (s: string) => process.stderr.write(s + "\n");
 
+export async function benchDplr({quick = false, totalMs = 7 * 60_000}: {quick?: boolean; totalMs?: number} = {}): Promise<Record<string, unknown>> {
+const Ns = quick ? [4, 64, 256] : [4, 8, 16, 32, 64, 128, 256, 512];
+const Ls = quick ? [1024] : [1024, 4096, 16384];
 await tf.setBackend("webgpu");
 await tf.ready();
 if (tf.getBackend() !== "webgpu") throw new Error(`webgpu backend unavailable (active: ${tf.getBackend()})`);
@@ -47,8 +48,9 @@ const check = await (async () => {
 log(`check: ${JSON.stringify(check)}`);
 
 const points = check.ok ? await measureDplrCost({
-  Ns, Ls, delta, reps: 5, stat: "median", budgetMs: 3000, totalMs: 7 * 60_000, // within the device tool's 10 min per command
+  Ns, Ls, delta, reps: 5, stat: "median", budgetMs: 3000, totalMs, // default 7 min: within the device tool's 10 min per command
   onPoint: (p) => log(`  ${p.method.padEnd(8)} N=${String(p.N).padEnd(4)} L=${String(p.L).padEnd(6)} ${p.ms.toFixed(2)} ms (first ${p.firstMs.toFixed(1)} ms)`)
 }) : [];
 const cells = points.map(({method, N, L, ms, reps, firstMs}) => ({method, N, L, ms, reps, firstMs}));
-process.stdout.write(JSON.stringify({kernel: "dplr", backend: tf.getBackend(), tfjs: tf.version_core, delta, Ns, Ls, check, numTensors: tf.memory().numTensors, cells}) + "\n");
+return {kernel: "dplr", backend: tf.getBackend(), tfjs: tf.version_core, delta, Ns, Ls, check, numTensors: tf.memory().numTensors, cells};
+}

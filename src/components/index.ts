@@ -21,3 +21,6 @@ export {BarChart, type BarSeries} from "./charts/BarChart.js";
 export {LayerStrip} from "./charts/LayerStrip.js";
 export {DataTable} from "./dataTable.js";
 export {ModelCardHead, selectCard} from "./modelCard.js";
+// ---- page 8 (/lab): many series against L on log-log axes (plotly), tables of strings
+export {LogLogPlot, logLogSpec, type LogLogSeries} from "./charts/LogLogPlot.js";
+export {TextTable} from "./textTable.js";

@@ -120,3 +120,6 @@ export {
   dplrKernelF64, dplrKernel, type Dplr, type DplrWeights, type DplrSpectrum
 } from "./lti/dplr.js";
 export {ssmKernelLoop} from "./reference/ssmKernel.js";
+
+// ---- backend fixes (tfjs-backend-webgpu's AddN split by the storage-buffer limit)
+export {installWebGPUAddN, addNInputLimit} from "./webgpuAddN.js";

@@ -10,6 +10,7 @@
 // No DOM: the caller reads the URL. The webgpu and wasm backends are imported lazily, so a
 // page that ends on webgl or cpu never downloads them.
 import * as tf from "@tensorflow/tfjs";
+import {installWebGPUAddN} from "../kernels/index.js";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -169,7 +170,7 @@ async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000, 
           attempts.push({name: d.name, ok: false, skipped: true, ms: 0, reason: `a software GPU (${d.info.description}) is slower than ${name} here; force it with ?backend=${d.name}`});
         }
       }
-      watchLoss(name);
+      if (!watched.has(name)) { watched.add(name); watchLoss(name); }
       return {
         name, requested: raw, attempts, selfCheckError: outcome.error,
         fallback: (wanted != null && wanted !== name) || attempts.some((a) => /^lost earlier/.test(a.reason))
@@ -180,6 +181,48 @@ async function choose(raw: string | null, {order = BACKENDS, timeoutMs = 20000, 
   }
   throw new Error(`initBackend: no tfjs backend works here: ${attempts.map((a) => `${a.name}: ${a.reason}`).join("; ")}`);
 }
+
+/** What useBackend found: the attempt, plus what the device says renders a GPU backend. */
+export interface BackendSwitch extends BackendAttempt {
+  /** true on a software GPU (SwiftShader, llvmpipe …), false on a hardware one, null on cpu/wasm or when unknown */
+  software: boolean | null;
+  /** the WebGPU adapter or WebGL renderer, when the device tells ("" otherwise) */
+  description: string;
+}
+
+/**
+ * Makes `name` the engine's backend for what follows, after the self-check that initBackend
+ * asks of every backend (a known answer computed in plain JS), for pages that run the same
+ * work on several backends in turn (/lab). Not memoized: each call sets the backend and checks
+ * it again. When the backend fails, the one in use before is put back and the reason returned.
+ * Waits for any initBackend in progress first.
+ */
+export async function useBackend(name: BackendName, {timeoutMs = 20000, probe = probeGpu}: {timeoutMs?: number; probe?: InitOptions["probe"]} = {}): Promise<BackendSwitch> {
+  await queue;
+  const previous = tf.getBackend();
+  const t0 = now();
+  const info = name === "webgpu" || name === "webgl" ? await probe(name) : null;
+  const gpu = {software: info ? info.software : null, description: info?.description ?? ""};
+  const lostWhy = lostBackends()[name];
+  if (lostWhy) return {name, ok: false, ms: 0, reason: `lost earlier in this tab (${lostWhy})`, ...gpu};
+  let outcome: Outcome;
+  try {
+    outcome = await withTimeout(tryBackend(name), timeoutMs, `no answer within ${timeoutMs / 1000} s`);
+  } catch (e) {
+    outcome = {ok: false, reason: message(e)};
+  }
+  const ms = Math.round(now() - t0);
+  if (outcome.ok) {
+    if (!watched.has(name)) { watched.add(name); watchLoss(name); }
+    return {name, ok: true, ms, reason: `self-check passed (error ${outcome.error.toExponential(1)})`, ...gpu};
+  }
+  if (name !== previous) dropBackend(name);
+  if (previous && previous !== name && tf.getBackend() !== previous) await tf.setBackend(previous);
+  return {name, ok: false, ms, reason: outcome.reason, ...gpu};
+}
+
+/** Backends whose loss is already watched (initBackend's choice, or a useBackend). */
+const watched = new Set<string>();
 
 type Outcome = {ok: true; error: number} | {ok: false; reason: string};
 
@@ -218,6 +261,7 @@ async function prepare(name: BackendName): Promise<string | null> {
     if (!adapter) return "no WebGPU adapter on this device (requestAdapter() gave none)";
     if (!tf.findBackendFactory("webgpu")) await import("@tensorflow/tfjs-backend-webgpu");
     if (!tf.findBackendFactory("webgpu")) return "the webgpu backend did not register";
+    installWebGPUAddN(); // its AddN breaks past 7 inputs (gradients of a tensor read 8+ times)
   } else if (name === "webgl") {
     if (!tf.findBackendFactory("webgl")) return "no WebGL here (the webgl backend is registered only in browsers)";
     // Shapes as uniforms: without it tfjs compiles a new shader for every new tensor shape

@@ -1,6 +1,6 @@
 // Timing on the reader's device: wall time with a real readback (a GPU backend only finishes
 // when its result is read), best of a few calls (noise on a shared machine only adds time).
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 
 const pause = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -35,4 +35,34 @@ export async function timeCall(fn: () => tf.Tensor, reps = 3, slowMs = 150): Pro
     if (times[0] > slowMs) break;
   }
   return {ms: Math.min(...times), reps: times.length};
+}
+
+type Engine = {state: {numBytes: number}; trackTensor: (...args: unknown[]) => void};
+
+/**
+ * Runs fn (synchronous) and returns its value with `peakBytes`: tfjs's own count of bytes in
+ * live tensors (what tf.memory().numBytes reports) at its highest while fn ran, less the count
+ * before it. The count is sampled each time the engine registers a tensor (tfjs has no public
+ * hook for it, so the engine's trackTensor is wrapped for the call and restored after), which
+ * is when it can rise. It counts tensors, on every backend: a backend's scratch buffers
+ * outside tensors (a WebGPU buffer pool, the wasm heap) are not in it; a reshape, which
+ * shares its input's data, counts again, as it does in tf.memory().
+ */
+export function peakTensorBytes<T>(fn: () => T): {value: T; peakBytes: number} {
+  const engine = tf.engine() as unknown as Engine;
+  const start = engine.state.numBytes;
+  let peak = start;
+  const own = Object.prototype.hasOwnProperty.call(engine, "trackTensor");
+  const original = engine.trackTensor;
+  engine.trackTensor = function (this: Engine, ...args: unknown[]) {
+    original.apply(this, args);
+    if (this.state.numBytes > peak) peak = this.state.numBytes;
+  };
+  try {
+    const value = fn();
+    return {value, peakBytes: Math.max(peak, engine.state.numBytes) - start};
+  } finally {
+    if (own) engine.trackTensor = original;
+    else delete (engine as Partial<Engine>).trackTensor;
+  }
 }

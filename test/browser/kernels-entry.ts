@@ -15,6 +15,7 @@ import "./checks/linattn.js";
 import "./checks/family.js";
 import "./checks/selective.js";
 import "./checks/dplr.js";
+import "./checks/addn.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {

@@ -10,6 +10,11 @@ import {
 export type MatrixInput = ArrayLike<number>[] | {values: ArrayLike<number>; rows: number; cols: number};
 
 export interface HeatmapOptions extends ChartOptions {
+  /** one label per row / column (e.g. the tokens of a sequence), shown where they fit */
+  rowLabels?: readonly string[];
+  colLabels?: readonly string[];
+  /** outlined blocks drawn over the cells (matrix coordinates: row, col, size in cells) */
+  overlays?: readonly HeatmapOverlay[];
   colorScale?: "diverging" | "sequential";
   /** diverging scales are symmetric around 0 by default */
   symmetric?: boolean;
@@ -26,6 +31,16 @@ export interface HeatmapOptions extends ChartOptions {
    * column indices. Omitted: index ticks at the cell centres.
    */
   xDomain?: [number, number];
+}
+
+export interface HeatmapOverlay {
+  row: number; col: number; rows: number; cols: number;
+  color?: string;
+  /** stroke width in px (scaled in talk style; default 1.5) */
+  width?: number;
+  dash?: boolean;
+  /** a translucent fill of the block (0 = none, default) */
+  fillOpacity?: number;
 }
 
 /** Normalises either matrix form to row-major values plus shape. */
@@ -144,20 +159,29 @@ export function Heatmap(matrix: MatrixInput, options: HeatmapOptions): ChartSVG 
     el("image", {x: x0, y: y0, width: pw, height: ph, preserveAspectRatio: "none", href: canvas.toDataURL("image/png"), style: "image-rendering: pixelated; image-rendering: crisp-edges", class: "ssm-cells"}, g);
   }
   el("rect", {x: x0, y: y0, width: pw, height: ph, fill: "none", stroke: "#888", "stroke-width": t.axisWidth * 0.8}, svg);
+  for (const o of options.overlays ?? []) {
+    const sw = (o.width ?? 1.5) * (talk ? 2 : 1);
+    el("rect", {x: x(o.col), y: y(o.row), width: Math.max(0, x(o.col + o.cols) - x(o.col)), height: Math.max(0, y(o.row + o.rows) - y(o.row)),
+      fill: o.fillOpacity ? (o.color ?? "#111") : "none", "fill-opacity": o.fillOpacity || undefined, stroke: o.color ?? "#111", "stroke-width": sw,
+      "stroke-dasharray": o.dash ? `${sw * 3},${sw * 2}` : undefined, class: "ssm-overlay"}, svg);
+  }
 
   // Index axes at cell centres, no grid.
-  const idxTicks = (n: number, px: number) => {
+  const idxTicks = (n: number, px: number, labels?: readonly string[]) => {
+    if (labels && labels.length === n && px / n >= t.fontSize * 0.7) {
+      return labels.map((label, v) => ({value: v + 0.5, label, major: true}));
+    }
     const count = Math.max(2, Math.min(n, Math.round(px / (t.fontSize * 3.5))));
-    return d3.ticks(0, Math.max(0, n - 1), count).filter(Number.isInteger).map((v) => ({value: v + 0.5, label: String(v), major: true}));
+    return d3.ticks(0, Math.max(0, n - 1), count).filter(Number.isInteger).map((v) => ({value: v + 0.5, label: labels?.length === n ? labels[v] : String(v), major: true}));
   };
   const xd = options.xDomain;
   if (xd && Number.isFinite(xd[0]) && Number.isFinite(xd[1]) && xd[1] !== xd[0]) {
     const xs = d3.scaleLinear().domain(xd).range([x0, x1]);
     drawAxis(svg, t, {orient: "bottom", scale: xs, ticks: linearTicks(xd, Math.max(2, Math.round(pw / (t.fontSize * 6)))), x0, x1, y0, y1, label: xLabel, grid: false});
   } else {
-    drawAxis(svg, t, {orient: "bottom", scale: x, ticks: idxTicks(cols, pw), x0, x1, y0, y1, label: xLabel, grid: false});
+    drawAxis(svg, t, {orient: "bottom", scale: x, ticks: idxTicks(cols, pw, options.colLabels), x0, x1, y0, y1, label: xLabel, grid: false});
   }
-  drawAxis(svg, t, {orient: "left", scale: y, ticks: idxTicks(rows, ph), x0, x1, y0, y1, label: yLabel, grid: false});
+  drawAxis(svg, t, {orient: "left", scale: y, ticks: idxTicks(rows, ph, options.rowLabels), x0, x1, y0, y1, label: yLabel, grid: false});
 
   if (legend) {
     const lx = x1 + t.fontSize * 1.2, lw = t.fontSize * 0.9;
