@@ -358,7 +358,12 @@ export function loadPlotly(): Promise<PlotlyModule> {
 
 const FONT = '-apple-system, BlinkMacSystemFont, "avenir next", avenir, helvetica, "helvetica neue", ubuntu, roboto, noto, "segoe ui", arial, sans-serif';
 
-function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boolean): PlotlySpec {
+/** Whether the page shows the dark theme (components/themeScript.js). */
+export function pageIsDark(): boolean {
+  return typeof document !== "undefined" && document.documentElement.getAttribute("data-theme") === "dark";
+}
+
+function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boolean, dark = false): PlotlySpec {
   const size = talk ? 20 : 12;
   const layout: Record<string, unknown> = {
     width, height, autosize: false, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
@@ -366,6 +371,14 @@ function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boo
     margin: talk ? {l: 80, r: 30, t: 30, b: 70} : {l: 55, r: 20, t: 20, b: 45},
     ...spec.layout
   };
+  if (dark) {
+    // On a dark page: the charts' dark background and type, and faint gridlines on every axis.
+    const bg = chartBackground(true);
+    Object.assign(layout, {paper_bgcolor: bg, plot_bgcolor: bg, font: {...(layout.font as object), color: chartText(true)}});
+    for (const k of Object.keys(layout)) {
+      if (/^[xy]axis\d*$/.test(k)) layout[k] = {...(layout[k] as object), gridcolor: "#333", linecolor: "#777", zerolinecolor: "#555"};
+    }
+  }
   const config = {displaylogo: false, responsive: false, modeBarButtonsToRemove: ["toImage", "sendDataToCloud"], ...spec.config};
   return {data: spec.data, layout, config};
 }
@@ -384,12 +397,22 @@ export function PlotlyFigure(spec: (o: RenderOptions) => PlotlySpec, options: Fi
     div.style.height = `${height}px`;
     div.textContent = "Loading the plotting library …";
     chart.replaceChildren(div);
-    let ready = false;
+    let ready = false, watching = false;
     return {
       async show(talk) {
         const Plotly = await loadPlotly();
-        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk);
+        // On screen plotly follows the page's theme (exports below stay light).
+        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk, !talk && pageIsDark());
         if (!ready) div.textContent = "";
+        if (!watching) {
+          watching = true;
+          // Redraw when the reader switches the theme, until the figure leaves the page.
+          const watch = new MutationObserver(() => {
+            if (!div.isConnected) { watch.disconnect(); return; }
+            void this.show(chart.parentElement?.hasAttribute("data-talk") ?? false);
+          });
+          watch.observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+        }
         await Plotly.react(div, fig.data, fig.layout, fig.config);
         ready = true;
         return [];
