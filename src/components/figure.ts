@@ -18,7 +18,7 @@ import {
   type Aspect, type ExportKind, type FigureData, ASPECTS, EXPORT_KINDS, MIME, composeSlideSVG, exportFilename, isAspect,
   mergeIssues, parseIssuesAttribute, pngScale, presetSize, slideLayout, standaloneSVG, toCSV, toJSON
 } from "./export.js";
-import {chartBackground, chartText, resolveColors} from "./charts/colors.js";
+import {chartBackground, chartText, ensureThemeStyle, resolveColors} from "./charts/colors.js";
 import {FONT_FAMILY} from "./charts/common.js";
 
 export type RenderOptions = {width: number; height: number; talk: boolean};
@@ -87,6 +87,8 @@ export function downloadBlob(blob: Blob, name: string, container: Element = docu
 function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLDivElement) => Exporter): HTMLElement {
   const {width, height, title, caption} = options;
   const stem = options.filename ?? title ?? "figure";
+  // The dark chart colours (the frame's own background uses them too, whatever it holds).
+  ensureThemeStyle();
   const root = h("figure", {class: `ssm-figure ssm-figure-${kind}`, "data-filename": stem});
   root.style.maxWidth = `${width}px`;
 
