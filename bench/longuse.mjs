@@ -19,6 +19,19 @@ const BACKENDS = arg("backends", "cpu,webgl,webgpu").split(",");
 
 /** Pages with their own moves: controls ({min, max, step} of a range input, or {options}) and deferred work. */
 export const SPECS = {
+  "/discretization": {
+    controls: {
+      delta: {min: -4, max: 1, step: 0.01}, // the log slider's thumb (log10 Δ)
+      sys: {options: ["scalar", "2x2"]},
+      lambda: {min: -10, max: 2, step: 0.01},
+      sigma: {min: -5, max: 1, step: 0.01},
+      omega: {min: 0, max: 10, step: 0.05},
+      input: {options: ["step", "impulse", "sine", "square", "noise", "co2", "seattle"]},
+      T: {min: 1, max: 60, step: 1}
+    },
+    // in the page: the tensor check after a rest has caught up (it is the last thing drawn)
+    done: () => !!document.querySelector('.ssm-readout[data-deferred="kernel check"]')
+  },
   "/hippo": {
     controls: {
       tc: {min: 0.01, max: 1, step: 0.001},

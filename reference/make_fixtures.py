@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ["ref_lti.py", "ref_seq.py", "ref_hippo.py", "ref_views.py", "ref_discretization.py", "ref_family.py", "ref_linattn.py", "ref_selective.py", "ref_dplr.py"]
+SCRIPTS = ["ref_lti.py", "ref_seq.py", "ref_hippo.py", "ref_views.py", "ref_discretization.py", "ref_family.py", "ref_linattn.py", "ref_selective.py", "ref_scanlevels.py", "ref_dplr.py"]
 
 failed = []
 for name in SCRIPTS:

@@ -3,8 +3,9 @@
 // event of its <input>/<select> through, so `const delta = view(logSlider("delta", {...}))`
 // works. On creation a control reads `?key=` through urlState: a valid value is used; a bad
 // one is ignored, the default used, and a warning shown under the control (and listed by
-// urlWarnings()). On every input the value is written back with history.replaceState
-// (throttled; other parameters such as ?backend= are kept).
+// urlWarnings()). The value is written back with history.replaceState once the control has
+// been still for 200 ms (debounced: replaceState costs several ms, so a drag does not pay it on
+// every frame; other parameters such as ?backend= are kept).
 //
 // Markup (for tests and CSS):
 //   <div class="ssm-control ssm-control-<kind>" data-key="<key>">
@@ -150,6 +151,41 @@ export function toggle(key: string, {label, value, url = true}: ToggleOptions): 
   });
 }
 
+export interface TextInputOptions {
+  label: string;
+  value: string;
+  /** null when the text is valid, else the reason (shown under the field; the value keeps the last valid text) */
+  validate: (s: string) => string | null;
+  maxLength?: number;
+  placeholder?: string;
+  url?: boolean;
+}
+
+/**
+ * A one-line text field. While the typed text is invalid the control keeps its last valid
+ * value and says why under the field; a valid text becomes the value at once.
+ */
+export function textInput(key: string, {label, value, validate, maxLength = 200, placeholder, url = true}: TextInputOptions): Control<string> {
+  const spec: Spec = {kind: "text", maxLength, validate, default: value};
+  const input = el("input", {type: "text", maxlength: String(maxLength), spellcheck: "false", autocomplete: "off", ...(placeholder ? {placeholder} : {})});
+  let last = value;
+  let invalid: HTMLElement | null = null;
+  const root = build<string>(key, spec, url, "text", label, input, {
+    read: () => {
+      const why = input.value.length > maxLength ? `longer than ${maxLength} characters` : validate(input.value);
+      invalid?.remove();
+      invalid = null;
+      if (why == null) return (last = input.value);
+      invalid = root.appendChild(el("div", {class: "ssm-text-invalid", role: "status"}));
+      invalid.textContent = `Not used: ${why}; still showing ${JSON.stringify(last)}.`;
+      return last;
+    },
+    show: (v) => { input.value = v; last = v; invalid?.remove(); invalid = null; },
+    text: null
+  });
+  return root;
+}
+
 interface Widget<T> {
   read(): T;
   show(value: T): void;
@@ -198,7 +234,7 @@ function build<T>(key: string, spec: Spec, url: boolean, kind: string, label: st
   };
   render(value);
 
-  const write = url ? throttledWriter(key, spec) : () => {};
+  const write = url ? debouncedWriter(key, spec) : () => {};
   Object.defineProperty(root, "value", {
     get: () => value,
     set: (v: T) => { value = v; render(v); write(v); }
@@ -218,12 +254,13 @@ function build<T>(key: string, spec: Spec, url: boolean, kind: string, label: st
   return root;
 }
 
-function throttledWriter(key: string, spec: Spec, ms = 150): (value: unknown) => void {
+function debouncedWriter(key: string, spec: Spec, ms = 200): (value: unknown) => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending: unknown;
   return (value) => {
     pending = value;
-    if (timer != null || typeof history === "undefined") return;
+    if (typeof history === "undefined") return;
+    if (timer != null) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
       const search = withParam(location.search, key, formatParam(pending as never, spec));

@@ -4,6 +4,7 @@
 //   display(urlNotice());                            // refused URL values, after the controls
 //   const inputIn = inputSelect("input", {value: "sine"});
 //   display(Readout(["main sentence"], {details: "timings, backend, tensors"}));
+//   display(orNotice(() => Figure(…), "Figure 1"));  // a notice in the figure's place if it throws
 //
 // It wires the runtime (backend choice) to components (badge, controls, notices); the math
 // stays in kernels/ and lessons/.
@@ -80,4 +81,30 @@ export function Readout(main: readonly (string | Node)[], {details, summary = "d
   }
   for (const [k, v] of Object.entries(data)) root.dataset[k] = typeof v === "string" ? v : JSON.stringify(v);
   return root;
+}
+
+/**
+ * A figure (or any node) that may fail to build: `make()`'s node, or, when it throws, a
+ * notice in its place that says what could not be drawn and why (logged as a warning, so a
+ * bad value never leaves a blank page or a cell error behind).
+ */
+export function orNotice(make: () => Node, what = "This figure"): Node {
+  try {
+    return make();
+  } catch (e) {
+    console.warn(`${what} could not be drawn:`, e);
+    return Notice([{level: "error", text: `${what} could not be drawn: ${(e as Error)?.message ?? String(e)}`}]);
+  }
+}
+
+/**
+ * Sets controls from code (a drag on a chart, a preset) as if the reader had moved them: each
+ * value is shown and mirrored in the URL, then an `input` event lets the page recompute.
+ */
+export function setControls(values: readonly (readonly [Control<unknown>, unknown])[]): void {
+  for (const [c, v] of values) {
+    if (Object.is(c.value, v)) continue;
+    c.value = v;
+    c.dispatchEvent(new Event("input", {bubbles: true}));
+  }
 }

@@ -20,6 +20,12 @@ export interface Tex {
   (strings: TemplateStringsArray, ...values: unknown[]): HTMLElement;
   /** display mode, in a <div class="ssm-tex-block"> */
   block(strings: TemplateStringsArray, ...values: unknown[]): HTMLElement;
+  /**
+   * display-style math that may wrap: typeset inline with \displaystyle in a centred
+   * <div class="ssm-tex-block ssm-tex-wrap">, so that on a narrow screen it breaks after a
+   * top-level relation or operator (=, +, ",\allowbreak") instead of running off the page
+   */
+  wrap(strings: TemplateStringsArray, ...values: unknown[]): HTMLElement;
   /** a tex with extra KaTeX options (macros) */
   options(options: TexOptions): Tex;
 }
@@ -87,10 +93,10 @@ function fit(block: HTMLElement): void {
 }
 
 function make(options: TexOptions): Tex {
-  const render = (displayMode: boolean, strings: TemplateStringsArray, values: unknown[]) => {
-    const root = document.createElement(displayMode ? "div" : "span");
-    root.className = displayMode ? "ssm-tex ssm-tex-block" : "ssm-tex";
-    const {html, error} = texToString(texSource(strings, values), {displayMode, ...options});
+  const render = (displayMode: boolean, strings: TemplateStringsArray, values: unknown[], wrap = false) => {
+    const root = document.createElement(displayMode || wrap ? "div" : "span");
+    root.className = wrap ? "ssm-tex ssm-tex-block ssm-tex-wrap" : displayMode ? "ssm-tex ssm-tex-block" : "ssm-tex";
+    const {html, error} = texToString((wrap ? "\\displaystyle " : "") + texSource(strings, values), {displayMode, ...options});
     root.innerHTML = html;
     if (error != null) {
       root.classList.add("ssm-tex-error");
@@ -101,6 +107,7 @@ function make(options: TexOptions): Tex {
   };
   const tex = ((strings: TemplateStringsArray, ...values: unknown[]) => render(false, strings, values)) as Tex;
   tex.block = (strings: TemplateStringsArray, ...values: unknown[]) => render(true, strings, values);
+  tex.wrap = (strings: TemplateStringsArray, ...values: unknown[]) => render(false, strings, values, true);
   tex.options = (more: TexOptions) => make({...options, ...more, macros: {...options.macros, ...more.macros}});
   return tex;
 }

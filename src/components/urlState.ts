@@ -12,10 +12,12 @@ export interface ChoiceSpec { kind: "choice"; options: readonly string[]; defaul
 export interface SetSpec { kind: "set"; options: readonly string[]; default: readonly string[] }
 /** `1/true/yes/on` or `0/false/no/off`; a bare `?key` counts as true. */
 export interface BoolSpec { kind: "bool"; default: boolean }
-export type Spec = NumberSpec | LogSpec | IntSpec | ChoiceSpec | SetSpec | BoolSpec;
+/** Free text checked by `validate` (null: valid, else the reason), at most maxLength characters. */
+export interface TextSpec { kind: "text"; maxLength: number; validate: (s: string) => string | null; default: string }
+export type Spec = NumberSpec | LogSpec | IntSpec | ChoiceSpec | SetSpec | BoolSpec | TextSpec;
 
 export type SpecValue<S extends Spec> =
-  S extends SetSpec ? string[] : S extends ChoiceSpec ? string : S extends BoolSpec ? boolean : number;
+  S extends SetSpec ? string[] : S extends ChoiceSpec | TextSpec ? string : S extends BoolSpec ? boolean : number;
 
 export interface Parsed<T> { value: T; error?: string }
 export interface ParamError { key: string; raw: string; message: string }
@@ -66,6 +68,11 @@ export function parseParam(raw: string | null, spec: Spec): Parsed<number | stri
       if (FALSE.has(t)) return {value: false};
       return bad(`${quote(raw)} is not a yes/no value (use 1 or 0)`);
     }
+    case "text": {
+      if (raw.length > spec.maxLength) return bad(`the text is longer than ${spec.maxLength} characters`);
+      const why = spec.validate(raw);
+      return why == null ? {value: raw} : bad(why);
+    }
   }
 }
 
@@ -79,6 +86,7 @@ export function formatParam(value: number | string | readonly string[] | boolean
     case "int":
       return compactNumber(value as number);
     case "choice":
+    case "text":
       return String(value);
     case "set": {
       const set = value as readonly string[];

@@ -61,6 +61,9 @@ export {
   type MambaConfig, type MambaParams, type MambaInitOptions, type MambaBlockOptions, type MambaBlockResult, type MambaIntermediates
 } from "./seq/mambaBlock.js";
 
+// ---- scan levels (page 5, /selective): Hillis–Steele and Blelloch kept level by level
+export {hillisSteeleLevels, blellochLevels, blellochScan, type ScanLevel, type BlellochLevels} from "./seq/scanLevels.js";
+
 // ---- fused GPU programs (webgl, webgpu) and the composite forms they are checked against
 export {activeGpu, softwareGpu, pathKey, type GpuBackend} from "./gpu.js";
 export {convolveRealComposite} from "./linalg/fft.js";

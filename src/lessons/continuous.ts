@@ -8,7 +8,7 @@
 // computed here with `discretize(A, B, h, "zoh")` (augmented-matrix
 // exponential, so A need not be invertible) and the states with `ssmStates`.
 import * as tf from "@tensorflow/tfjs";
-import {discretize, eig2, eigvecs2, ssmStates} from "../kernels/index.js";
+import {discretize, discretizeF64, eig2, eigvecs2, ssmStates} from "../kernels/index.js";
 import {sampleSignal, type SignalKind} from "./signals.js";
 
 export type Matrix2 = [[number, number], [number, number]];
@@ -95,6 +95,39 @@ export async function continuousResponse(
   return {t, x, y, Ab: AbData, Bb: BbData, n};
 }
 
+/**
+ * The same solution in float64 plain JS, for the small systems of page 1 (n = 2, l = 1000: a few
+ * thousand multiply-adds, far below a tfjs dispatch): Ā, B̄ by discretizeF64 (the same
+ * scaling-and-squaring expm as `discretize`), then x(t_{k+1}) = Ā x(t_k) + B̄ u_k. Results are
+ * rounded to float32 like continuousResponse's (so an overflow past float32 reads the same).
+ */
+export function continuousResponseF64(
+  A: number[][], B: number[][], C: number[][], D: number, x0: number[], u: Float32Array, h: number
+): Response {
+  const n = A.length;
+  if (!(h > 0) || !Number.isFinite(h)) throw new Error(`continuousResponseF64: h must be a finite number > 0, got ${h}`);
+  if (x0.length !== n) throw new Error(`continuousResponseF64: x0 must have length n = ${n}, got ${x0.length}`);
+  if (!Number.isFinite(D)) throw new Error(`continuousResponseF64: D must be finite, got ${D}`);
+  const {Ab, Bb} = discretizeF64(A, B, h, "zoh");
+  const l = u.length, X = new Float64Array((l + 1) * n);
+  X.set(x0);
+  for (let k = 0; k < l; k++) {
+    for (let i = 0; i < n; i++) {
+      let s = Bb[i][0] * u[k];
+      for (let j = 0; j < n; j++) s += Ab[i][j] * X[k * n + j];
+      X[(k + 1) * n + i] = s;
+    }
+  }
+  const t = new Float64Array(l + 1), y = new Float32Array(l + 1);
+  for (let k = 0; k <= l; k++) {
+    t[k] = k * h;
+    let acc = D * u[Math.min(k, l - 1)];
+    for (let i = 0; i < n; i++) acc += C[0][i] * X[k * n + i];
+    y[k] = acc;
+  }
+  return {t, x: Float32Array.from(X), y, Ab: Float32Array.from(Ab.flat()), Bb: Float32Array.from(Bb.flat()), n};
+}
+
 // ---------------------------------------------------------------- the page's view
 
 /** The controls of page 1, as plain values. */
@@ -143,7 +176,7 @@ export async function continuousView(p: ContinuousParams, series: Record<string,
   const {A, B, C, D, x0} = systemOf(p);
   const h = p.T / STEPS;
   const u = inputOf(p, series, STEPS, h);
-  const sol = await continuousResponse(A, B, C, D, x0, u, h);
+  const sol = continuousResponseF64(A, B, C, D, x0, u, h); // plain JS: tiny work, within the frame
   const x1 = new Float32Array(STEPS + 1), x2 = new Float32Array(STEPS + 1);
   let maxAbs = 0;
   for (let k = 0; k <= STEPS; k++) {
@@ -168,12 +201,33 @@ export function continuousNotices(v: ContinuousView): {level: "warn" | "error"; 
 }
 
 /**
- * The error of holding u constant, measured: the same system solved with h/2, compared at the
- * common grid points (largest |Δy|). NaN when either solution is not finite.
+ * The error of holding u constant, measured: the same system solved with h/2 by the site's
+ * tfjs kernels (discretize, then the scan: an independent path from the float64 view), compared
+ * at the common grid points (largest |Δy|). NaN when either solution is not finite.
  */
 export async function holdError(p: ContinuousParams, series: Record<string, {values: number[]}>, v: ContinuousView): Promise<number> {
   const fine = await continuousResponse(v.A, v.B, v.C, v.D, v.x0, inputOf(p, series, 2 * STEPS, v.h / 2), v.h / 2);
   let err = 0;
   for (let k = 0; k <= STEPS; k++) err = Math.max(err, Math.abs(v.sol.y[k] - fine.y[2 * k]));
   return Number.isFinite(err) ? err : NaN;
+}
+
+/** The eigenvalue sliders' ranges and steps [min, max, step] (the page builds its sliders from them). */
+export const EIG_RANGES = {sigma: [-2, 1, 0.01], omega: [0, 6, 0.05], sigma2: [-2, 1, 0.01]} as const;
+
+/** x rounded to the slider's step and clamped to its range (steps counted from min). */
+export function snapTo([min, max, step]: readonly [number, number, number], x: number): number {
+  const v = min + Math.round((x - min) / step) * step;
+  return +Math.min(max, Math.max(min, v)).toFixed(Math.max(0, -Math.floor(Math.log10(step))));
+}
+
+/**
+ * The eigenvalue sliders for a point (re, im) picked in the s-plane: a complex pair σ ± iω
+ * (ω = |im|: either member of the pair may be dragged). When im rounds to ω = 0 and the pair is
+ * already real (σ and σ₂), the nearer of the two real eigenvalues follows re instead.
+ */
+export function pickedEigenvalue(p: Pick<ContinuousParams, "sigma" | "omega" | "sigma2">, re: number, im: number): Partial<Record<"sigma" | "omega" | "sigma2", number>> {
+  const omega = snapTo(EIG_RANGES.omega, Math.abs(im));
+  if (omega === 0 && p.omega === 0 && Math.abs(re - p.sigma2) < Math.abs(re - p.sigma)) return {sigma2: snapTo(EIG_RANGES.sigma2, re)};
+  return {sigma: snapTo(EIG_RANGES.sigma, re), omega};
 }

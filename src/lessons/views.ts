@@ -12,6 +12,7 @@
 //             so A is dense but its spectrum is known exactly.
 import * as tf from "@tensorflow/tfjs";
 import {costMethods, measureCost, type CostPoint} from "./viewsCost.js";
+import {legsDplr} from "./dplrCost.js";
 import {causalConv, DIRECT_MAX_L, DIRECT_MAX_L_DEFAULT, pathKey, discretizeF64, convolveReal, hippoArrays, ssmKernel, ssmRecurrent, s4dInit, s4dKernel, s4dRealSystem, type Complex, type Modes, fail, shapeString, toTensor, type TensorLike, mulberry32, gaussian, cpuValues} from "../kernels/index.js";
 
 export type ViewInit = "legs" | "lin" | "inv" | "real" | "random";
@@ -28,6 +29,13 @@ export interface ViewSystem {
   Cmodes: Complex<Float64Array>[] | null;
   /** dense real system: A (N, N), B (N, 1), C per channel (1, N) */
   dense: {A: number[][]; B: number[][]; C: number[][][]};
+  /**
+   * The spectrum the page draws for this choice: the eigenvalues of A itself, except for LegS,
+   * where it is Λ, the eigenvalues of its normal part A + PPᵀ (what S4 diagonalises; dplr.ts).
+   */
+  spectrum: {re: number[]; im: number[]; what: string};
+  /** whether every channel reads the state with the same C (channel 1's) */
+  sharedC: boolean;
 }
 
 
@@ -53,8 +61,17 @@ function transpose(A: number[][]): number[][] {
   return A[0].map((_, j) => A.map((row) => row[j]));
 }
 
-/** The system for `init` with real state size N (even) and H channels (their own C). */
-export function viewSystem(init: ViewInit, N: number, H: number, seed = 1): ViewSystem {
+/**
+ * The system for `init` with real state size N (even) and H channels: their own C, or with
+ * sharedC every channel reads the state with channel 1's C (then channels differ only in Δ).
+ */
+export function viewSystem(init: ViewInit, N: number, H: number, seed = 1, {sharedC = false}: {sharedC?: boolean} = {}): ViewSystem {
+  const sys = viewSystemOwnC(init, N, H, seed);
+  if (!sharedC || H === 1) return {...sys, sharedC: sharedC && H > 1};
+  return {...sys, sharedC: true, Cmodes: sys.Cmodes ? sys.Cmodes.map(() => sys.Cmodes![0]) : null, dense: {...sys.dense, C: sys.dense.C.map(() => sys.dense.C[0])}};
+}
+
+function viewSystemOwnC(init: ViewInit, N: number, H: number, seed: number): ViewSystem {
   const fn = "viewSystem";
   if (!VIEW_INITS.includes(init)) fail(fn, `init must be one of ${VIEW_INITS.join(", ")}, got ${JSON.stringify(init)}`);
   if (!Number.isInteger(N) || N < 2 || N % 2 !== 0 || N > 1024) fail(fn, `N must be an even integer in [2, 1024], got ${N}`);
@@ -63,7 +80,9 @@ export function viewSystem(init: ViewInit, N: number, H: number, seed = 1): View
   if (init === "legs") {
     const {A, B} = hippoArrays("legs", N);
     const C = Array.from({length: H}, () => [Array.from({length: N}, g)]);
-    return {init, N, eig: {re: A.map((_, n) => -(n + 1)), im: new Array(N).fill(0)}, modes: null, Cmodes: null, dense: {A, B, C}};
+    const {Lambda} = legsDplr(N);
+    const spectrum = {re: Array.from(Lambda.re), im: Array.from(Lambda.im), what: "Λ of the normal part A + PPᵀ"};
+    return {init, N, eig: {re: A.map((_, n) => -(n + 1)), im: new Array(N).fill(0)}, modes: null, Cmodes: null, dense: {A, B, C}, spectrum, sharedC: false};
   }
   let modes: Modes;
   if (init === "random") {
@@ -93,7 +112,7 @@ export function viewSystem(init: ViewInit, N: number, H: number, seed = 1): View
     eig.re.push(modes.A.re[n]); eig.im.push(modes.A.im[n]);
     if (modes.conj) { eig.re.push(modes.A.re[n]); eig.im.push(-modes.A.im[n]); }
   }
-  return {init, N, eig, modes, Cmodes, dense};
+  return {init, N, eig, modes, Cmodes, dense, spectrum: {...eig, what: "eigenvalues of A"}, sharedC: false};
 }
 
 /**
@@ -105,8 +124,15 @@ export function channelDeltas(delta: number, spread: number, H: number): number[
   return Array.from({length: H}, (_, h) => delta * 10 ** (spread * (h / (H - 1) - 0.5)));
 }
 
-/** The step k by which a fraction `frac` of Σ|K̄_k| has arrived (the kernel's measured length). */
-export function kernelLength(K: ArrayLike<number>, frac = 0.9): number {
+/** The fraction of the kernel's mass that defines its measured length: 1 − 1/e. */
+export const LENGTH_FRACTION = 1 - Math.exp(-1);
+
+/**
+ * The kernel's measured length: the number of steps k by which a fraction `frac` (1 − 1/e by
+ * default) of Σ|K̄_k| has arrived. For a single decaying mode |K̄_k| ∝ e^{−k/τ} this is τ
+ * (to within a step), the same e⁻¹ decay time the time-scale figure's lines predict.
+ */
+export function kernelLength(K: ArrayLike<number>, frac = LENGTH_FRACTION): number {
   let total = 0;
   for (let k = 0; k < K.length; k++) total += Math.abs(K[k]);
   if (!(total > 0) || !Number.isFinite(total)) return NaN;
@@ -313,4 +339,33 @@ export async function measureViewsCost({init, N, seed, delta}: {init: ViewInit; 
   } finally {
     dispose();
   }
+}
+
+// ---------------------------------------------------------------- labels and the sliding picture
+
+/**
+ * Legend names of the channels: "Δ = …" each, or, when every channel has the same Δ (spread 0),
+ * "channel 1", "channel 2", … with the common step said once ({common: "all channels Δ = 0.50"}).
+ */
+export function channelNames(deltas: readonly number[]): {names: string[]; common: string | null} {
+  const labels = deltas.map((d) => d.toPrecision(2));
+  if (deltas.length > 1 && labels.every((l) => l === labels[0])) {
+    return {names: deltas.map((_, h) => `channel ${h + 1}`), common: `all channels Δ = ${labels[0]}`};
+  }
+  return {names: labels.map((l) => `Δ = ${l}`), common: null};
+}
+
+/** What the sliding-kernel picture draws: the first M steps of K̄, u and y = K̄ * u. */
+export interface SlidingWindow { M: number; K: Float64Array; u: Float64Array; y: Float64Array }
+
+/**
+ * The first M steps of the unrolled recurrence: y_k = Σ_{j≤k} K̄_{k−j} u_j for k < M, in plain
+ * JS (M² multiply-adds; M is a few dozen), from a kernel and an input already read back.
+ */
+export function slidingWindow(K: ArrayLike<number>, u: ArrayLike<number>, M: number): SlidingWindow {
+  const m = Math.max(1, Math.min(M, K.length, u.length));
+  const Kw = Float64Array.from({length: m}, (_, k) => K[k]), uw = Float64Array.from({length: m}, (_, k) => u[k]);
+  const y = new Float64Array(m);
+  for (let k = 0; k < m; k++) { let s = 0; for (let j = 0; j <= k; j++) s += Kw[k - j] * uw[j]; y[k] = s; }
+  return {M: m, K: Kw, u: uw, y};
 }

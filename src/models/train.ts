@@ -127,7 +127,11 @@ export async function evaluate(model: SequenceModel, batches: Batch[]): Promise<
 export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clip: number): Record<string, tf.Tensor> {
   if (!Number.isFinite(clip)) return grads;
   const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  // Summed in groups of at most 7 (addN reads each input as a storage buffer, and WebGPU lets a
+  // shader bind only 8 by default: an addN over every parameter fails on webgpu).
+  let sums = names.map((n) => tf.sum(tf.square(grads[n])));
+  while (sums.length > 1) sums = Array.from({length: Math.ceil(sums.length / 7)}, (_, i) => (sums.length - 7 * i === 1 ? sums[7 * i] : tf.addN(sums.slice(7 * i, 7 * i + 7))));
+  const norm = tf.sqrt(sums[0]);
   const scale = tf.div(clip, tf.maximum(norm, clip));
   return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
 }

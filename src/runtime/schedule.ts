@@ -21,6 +21,19 @@ export async function afterPaint(invalidation?: Promise<unknown>, fresh: () => b
   return !dead;
 }
 
+/**
+ * Waits until the controls have rested for `ms` (no newer run invalidated this one: a drag
+ * re-runs the cell, which resolves `invalidation`), then for a paint. Resolves true then, or
+ * false once `invalidation` resolves. For work that only the resting value needs (checks,
+ * slow sweeps): a drag never pays for it.
+ */
+export async function afterRest(invalidation?: Promise<unknown>, ms = 200, fresh: () => boolean = () => true): Promise<boolean> {
+  let dead = false;
+  invalidation?.then(() => { dead = true; });
+  await new Promise((r) => setTimeout(r, ms));
+  return !dead && afterPaint(invalidation, fresh);
+}
+
 /** Thrown (and ignored by Framework's runtime, which shows nothing) when a newer run superseded this one. */
 export class Superseded extends Error {
   constructor() { super("superseded by a newer value"); this.name = "Superseded"; }
@@ -69,4 +82,28 @@ export class LruCache<V> {
   }
   get size(): number { return this.map.size; }
   clear(): void { this.map.clear(); }
+}
+
+/** Resolves on a later task (a MessageChannel message where there is one: no 4 ms clamp). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel === "undefined") { setTimeout(resolve, 0); return; }
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+    ch.port2.postMessage(null);
+  });
+}
+
+/**
+ * Runs a generator that yields between slices of work, giving the page a task boundary
+ * (input, paint) after each slice; resolves with its return value, or null as soon as
+ * `cancelled()` holds between slices (the rest is never computed).
+ */
+export async function runSliced<T>(steps: Generator<unknown, T>, cancelled: () => boolean = () => false, pause: () => Promise<void> = nextTask): Promise<T | null> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+    if (cancelled()) { steps.return(undefined as T); return null; }
+  }
 }

@@ -15,6 +15,9 @@ const site = useComponents(`
   export {ComplexPlane} from "./src/components/charts/ComplexPlane.ts";
   export {Heatmap} from "./src/components/charts/Heatmap.ts";
   export {PhasePortrait} from "./src/components/charts/PhasePortrait.ts";
+  export {HoldDiagram} from "./src/components/charts/HoldDiagram.ts";
+  export {IntervalChart} from "./src/components/charts/IntervalChart.ts";
+  export {MatrixTable} from "./src/components/matrixTable.ts";
 `, process.env.EXPORT_TEST_DIST ?? process.env.SSM_OUT ?? "dist");
 let session;
 
@@ -95,7 +98,7 @@ describe("charts", () => {
       const x = [1e-4, 1e-3, 1e-2, 1e-1, 1];
       const svg = LineChart([{name: "err", x, y: [0, 1e-9, 1e-7, 1e-5, 1e-3], points: true}],
         {width: 500, height: 300, xType: "log", yType: "log", refLines: [{slope: 2, x0: 1e-2, y0: 1e-6, label: "slope 2"}]});
-      return {issues: svg.issues, points: svg.querySelectorAll(".ssm-points circle").length, labels: [...svg.querySelectorAll(".ssm-axis-y text")].map((t) => t.textContent), ref: svg.querySelectorAll(".ssm-refline").length};
+      return {issues: svg.issues, points: Number(svg.querySelector(".ssm-points").getAttribute("data-count")), labels: [...svg.querySelectorAll(".ssm-axis-y text")].map((t) => t.textContent), ref: svg.querySelectorAll(".ssm-refline").length};
     });
     assert.deepEqual(r.issues, ["1 value ≤ 0 not plotted on the log y axis"]);
     assert.equal(r.points, 4);
@@ -116,6 +119,79 @@ describe("charts", () => {
     assert.equal(r.stable, 1);
     assert.ok(r.r > 0);
     assert.deepEqual(r.issues, ["1 non-finite value (NaN or ±∞) not plotted"]);
+  });
+
+  test("LineChart places marker and reference-line labels where no series passes, with a halo", async () => {
+    const r = await inPage(() => {
+      const {LineChart} = window.ssm;
+      // A series along the top of the plot: the marker label's old place (top right of its rule) is taken.
+      const x = Array.from({length: 50}, (_, i) => 10 ** (-3 + (4 * i) / 49));
+      const svg = LineChart([{name: "top", x, y: x.map(() => 1)}, {name: "slope", x, y: x.map((v) => v ** 2 * 0.5)}],
+        {width: 600, height: 300, xType: "log", yType: "log", markers: [{x: 0.1, label: "Δ = 0.100"}], refLines: [{slope: 2, x0: 0.01, y0: 5e-6, label: "slope 2"}]});
+      document.body.append(svg);
+      const hits = (label) => {
+        const b = label.getBBox();
+        return [...svg.querySelectorAll(".ssm-series")].some((p) => {
+          const n = p.getTotalLength();
+          for (let k = 0; k <= 400; k++) {
+            const q = p.getPointAtLength((n * k) / 400);
+            if (q.x >= b.x && q.x <= b.x + b.width && q.y >= b.y && q.y <= b.y + b.height) return true;
+          }
+          return false;
+        });
+      };
+      const labels = [...svg.querySelectorAll(".ssm-marker-label, .ssm-refline-label")];
+      const out = labels.map((l) => ({text: l.textContent, hit: hits(l), halo: l.getAttribute("paint-order")}));
+      svg.remove();
+      return out;
+    });
+    assert.deepEqual(r.map((l) => l.text), ["slope 2", "Δ = 0.100"]);
+    for (const l of r) {
+      assert.equal(l.hit, false, `"${l.text}" is clear of the series`);
+      assert.equal(l.halo, "stroke", `"${l.text}" has a halo`);
+    }
+  });
+
+  test("ComplexPlane draws exact circles at any size and a zoom inset in a free corner", async () => {
+    const r = await inPage(() => {
+      const {ComplexPlane} = window.ssm;
+      const pts = [{name: "a", re: [0.95, 0.95], im: [0.3, -0.3]}, {name: "b", re: [0.951, 0.951], im: [0.299, -0.299]}, {name: "c", re: [0.94, 0.94], im: [0.29, -0.29]}];
+      const svg = ComplexPlane(pts, {width: 400, height: 420, shade: "unit-disk", unitCircle: true, domain: 1.3, inset: {re: 0.945, im: 0.295, r: 0.02},
+        curves: [{name: "huge", circle: {re: -1e4, im: 0, r: 1e4}}, {name: "small", circle: {re: 0.5, im: 0, r: 0.5}}]});
+      document.body.append(svg);
+      const frame = {x: svg.querySelector(".ssm-inset-frame").getBBox().x}, plot = svg.querySelector("clipPath rect");
+      const px = +plot.getAttribute("x"), side = +plot.getAttribute("width");
+      const curves = [...svg.querySelectorAll(".ssm-plot .ssm-curve")].map((c) => (c.getAttribute("d").match(/L/g) ?? []).length);
+      const out = {frame, px, side, curves, label: svg.querySelector(".ssm-inset text").textContent, insetMarks: svg.querySelectorAll(".ssm-inset .ssm-series path").length};
+      svg.remove();
+      return out;
+    });
+    assert.ok(r.frame.x < r.px + r.side / 2, `the inset sits on the left, away from the points near z = 1 (${JSON.stringify(r)})`);
+    assert.ok(r.curves.every((n) => n >= 90), `circles finely sampled, also the huge one (${r.curves})`);
+    assert.match(r.label, /^×\d/);
+    assert.equal(r.insetMarks, 3, "the inset shows the three points of the upper half-plane");
+  });
+
+  test("IntervalChart draws row notes over the markers, beside a marker that would cross them; HoldDiagram and MatrixTable render", async () => {
+    const r = await inPage(() => {
+      const {IntervalChart, HoldDiagram, MatrixTable} = window.ssm;
+      const svg = IntervalChart([{name: "ZOH", intervals: [[0, Infinity]], note: "stable: every Δ"}], {width: 400, height: 90, xDomain: [1e-4, 10], markers: [{x: 5, label: "Δ"}]});
+      const order = [...svg.children].map((c) => c.getAttribute("class") ?? c.tagName);
+      document.body.append(svg);
+      const box = svg.querySelector(".ssm-interval-note").getBBox(), mx = +svg.querySelector(".ssm-marker").getAttribute("x1");
+      svg.remove();
+      const hold = HoldDiagram({t: [0, 1, 2], u: [0.5, 0.7, 0.6], held: [0.6, 0.65]}, {width: 0, height: 0});
+      const table = MatrixTable([{label: "ZOH", items: [{symbol: "Ā", matrix: [[0.9087, 0.0937], [-0.8433, 0.9087]]}, {symbol: "ρ(Ā)", text: "0.951"}]}, {label: "bilinear", note: "singular", items: []}]);
+      return {noteLast: order.lastIndexOf("ssm-interval-note") > order.lastIndexOf("ssm-marker"), clear: mx < box.x || mx > box.x + box.width, holdW: hold.getAttribute("width"),
+        labels: [...hold.querySelectorAll("text")].map((t) => t.textContent).filter((s) => /^[ux]/.test(s)),
+        entries: [...table.querySelectorAll(".ssm-matrix-entry")].map((e) => e.textContent), note: table.querySelector(".ssm-matrix-note").textContent};
+    });
+    assert.equal(r.noteLast, true);
+    assert.equal(r.clear, true, "the marker does not strike through the note");
+    assert.equal(r.holdW, "240", "a 0-px box is laid out at the minimum");
+    assert.deepEqual(r.labels, ["u₁", "u₂", "u(t)", "x₀", "x₁", "x₂"]);
+    assert.deepEqual(r.entries, ["0.9087", "0.0937", "−0.8433", "0.9087"]);
+    assert.equal(r.note, "singular");
   });
 
   test("Heatmap draws rects for small matrices, one <image> for big ones, NaN cells grey", async () => {

@@ -107,3 +107,38 @@ test("/continuous: malformed URL values are refused with a notice and the defaul
     await context.close();
   }
 });
+
+test("/continuous: dragging an eigenvalue in the s-plane moves it, the sliders and the URL; arrow keys keep the focus across redraws", async () => {
+  const {page, context, errors} = await open("/continuous?backend=cpu");
+  try {
+    const plane = 'svg[data-pick="continuous-s-plane"]';
+    await page.waitForSelector(`${plane} .ssm-pick-area`);
+    const before = await page.$eval(`${plane} .ssm-series path`, (p) => p.getAttribute("transform"));
+    await page.locator(plane).scrollIntoViewIfNeeded();
+    const box = await page.locator(`${plane} .ssm-pick-area`).boundingBox();
+    // press near the upper-left of the plot (Re < 0, Im > 0) and drag a little to the right
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.32, {steps: 4});
+    await page.mouse.up();
+    await page.waitForFunction(() => new URL(location.href).searchParams.has("sigma"), null, {timeout: 10_000});
+    const after = await page.evaluate(() => ({sigma: Number(document.querySelector('.ssm-control[data-key=sigma] input[type=range]').value),
+      omega: Number(document.querySelector('.ssm-control[data-key=omega] input[type=range]').value), url: location.search}));
+    assert.ok(after.sigma < 0 && after.omega > 0, `the drag set σ < 0, ω > 0 (${JSON.stringify(after)})`);
+    assert.notEqual(after.sigma, -0.25, "σ moved from its default");
+    await page.waitForFunction(([sel, t]) => document.querySelector(`${sel} .ssm-series path`)?.getAttribute("transform") !== t, [plane, before], {timeout: 10_000});
+    assert.match(after.url, /sigma=/);
+    // Keyboard: focus the plane, two arrow presses; the redrawn plane keeps the focus.
+    await page.focus(plane);
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForFunction((s) => Math.abs(Number(document.querySelector('.ssm-control[data-key=sigma] input[type=range]').value) - (s - 0.05)) < 1e-9, after.sigma, {timeout: 10_000});
+    await page.waitForTimeout(300);
+    assert.ok(await page.evaluate((sel) => document.activeElement?.matches(sel), plane), "the redrawn plane has the focus");
+    await page.keyboard.press("ArrowUp");
+    await page.waitForFunction((w) => Math.abs(Number(document.querySelector('.ssm-control[data-key=omega] input[type=range]').value) - (w + 0.05)) < 1e-9, after.omega, {timeout: 10_000});
+    await page.waitForFunction((w) => new URL(location.href).searchParams.get("omega") === String(+(w + 0.05).toFixed(2)), after.omega, {timeout: 10_000});
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -14,6 +14,7 @@ import "./checks/fused.js";
 import "./checks/linattn.js";
 import "./checks/family.js";
 import "./checks/selective.js";
+import "./checks/scanlevels.js";
 import "./checks/dplr.js";
 import "./checks/addn.js";
 

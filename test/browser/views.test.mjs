@@ -23,6 +23,13 @@ const readoutFor = (page, want) => page.waitForFunction((want) => {
   const of = JSON.parse(document.querySelector(".views-readout")?.dataset.of ?? "{}");
   return Object.entries(want).every(([k, v]) => (typeof v === "number" ? Math.abs(of[k] / v - 1) < 0.01 : of[k] === v)); // the slider rounds Δ to 3 digits
 }, want, {timeout: 30_000});
+async function dplrReadout(page) {
+  await page.waitForSelector(".views-dplr-readout", {timeout: 90_000});
+  return page.evaluate(() => {
+    const r = document.querySelector(".views-dplr-readout");
+    return {maxDiff: Number(r.dataset.maxdiff), scale: Number(r.dataset.scale), backend: r.dataset.backend, text: r.textContent.replace(/\s+/g, " ").trim()};
+  });
+}
 const kernelPath = (page) => page.evaluate(() => document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-series")?.getAttribute("d") ?? "");
 
 test("/views on cpu: renders clean, math typeset, the two views agree, slider drags redraw", async () => {
@@ -89,6 +96,42 @@ test("/views on cpu: renders clean, math typeset, the two views agree, slider dr
     assert.ok(inv.minGap >= 3, `S4D-Inv eigenvalues drawn at distinct heights (closest ${inv.minGap.toFixed(1)} px apart)`);
     assert.ok(inv.offAxis >= 20, `Re λ = −½ drawn clear of the imaginary axis (${inv.offAxis.toFixed(0)} px)`);
 
+    // LegS's panel shows Λ of its normal part: complex, every Re λ = −½ (one x position), many heights.
+    const legs = await page.evaluate(() => {
+      const c = [...document.querySelectorAll(".ssm-figure[data-filename=views-spectrum-legs] svg .ssm-series circle")];
+      return {n: c.length, xs: new Set(c.map((e) => Math.round(Number(e.getAttribute("cx"))))).size, ys: new Set(c.map((e) => Math.round(Number(e.getAttribute("cy"))))).size};
+    });
+    assert.equal(legs.n, 16);
+    assert.equal(legs.xs, 1, "all of LegS's Λ on one vertical line Re λ = −½");
+    assert.ok(legs.ys >= 12, `LegS's Λ spread over the imaginary axis (${legs.ys} heights)`);
+
+    // Legends: one "convolution" entry on the outputs figure; a dot swatch for the time-scale dots.
+    const legendText = (f) => page.$$eval(`.ssm-figure[data-filename=${f}] svg .ssm-legend text`, (ts) => ts.map((t) => t.textContent));
+    assert.equal((await legendText("views-outputs")).filter((t) => /convolution/.test(t)).length, 1, "one legend entry for the convolutions");
+    assert.ok(await page.locator(".ssm-figure[data-filename=views-timescale] svg .ssm-legend path").count() >= 1, "the measured lengths have a dot in the legend");
+
+    // The sliding kernel: a step moves the highlighted row, and nothing else is recomputed.
+    const stepBefore = await page.$eval("svg.ssm-sliding-kernel", (s) => Number(s.dataset.step));
+    const tensorsBefore = (await readout(page)).tensors;
+    await page.locator(".ssm-player-next").click();
+    await page.locator(".ssm-player-next").click();
+    assert.equal(await page.$eval("svg.ssm-sliding-kernel", (s) => Number(s.dataset.step)), stepBefore + 2);
+    await page.locator(".ssm-player-play").click();
+    await page.waitForFunction((s) => Number(document.querySelector("svg.ssm-sliding-kernel").dataset.step) > s, stepBefore + 2, {timeout: 10_000});
+    await page.locator(".ssm-player-play").click();
+    assert.equal((await readout(page)).tensors, tensorsBefore);
+
+    // S4's DPLR kernel: computed, and equal to the dense kernel of the same system.
+    const d = await dplrReadout(page);
+    console.log(`views cpu DPLR: ${d.text}`);
+    assert.equal(d.backend, "cpu");
+    assert.ok(d.scale > 0 && d.maxDiff <= 1e-4 * d.scale, `DPLR = dense on cpu (${d.text})`);
+
+    // Spread 0: the common Δ said once.
+    await page.evaluate(() => { const i = document.querySelector(".ssm-control[data-key=spread] input[type=range]"); i.value = "0"; i.dispatchEvent(new Event("input", {bubbles: true})); });
+    await page.waitForFunction(() => /all channels Δ = /.test(document.querySelector(".ssm-figure[data-filename=views-kernels] .ssm-figure-title")?.textContent ?? ""), null, {timeout: 30_000});
+    assert.ok((await legendText("views-kernels")).every((t) => /^channel \d$/.test(t)), "channels named, not three identical Δ");
+
     // Export the kernel figure as PNG 2x.
     const fig = page.locator(".ssm-figure[data-filename=views-kernels]");
     await fig.locator(".ssm-export-toggle").click();
@@ -106,13 +149,37 @@ test("/views on cpu: renders clean, math typeset, the two views agree, slider dr
   }
 });
 
-test("/views on webgl: the printed max difference between the two views is small", async () => {
-  const {page, context, errors} = await openPage(site.browser, site.origin, "/views?backend=webgl");
+// Counts synchronous reads from a GPU buffer or texture (as test/browser/sync-reads.test.mjs does).
+function watchSyncReads() {
+  let debug;
+  window.__syncReads = [];
+  Object.defineProperty(window, "ssmDebug", {configurable: true, get: () => debug, set: (d) => {
+    debug = d;
+    const backend = d.tf.engine().backend, readSync = backend.readSync.bind(backend);
+    backend.readSync = (dataId) => {
+      if ((backend.tensorMap ?? backend.texData)?.get(dataId)?.values == null) window.__syncReads.push((new Error().stack ?? "").split("\n").slice(2, 5).join(" ← "));
+      return readSync(dataId);
+    };
+  }});
+}
+
+test("/views on webgl: the two views and S4's DPLR kernel agree with their references, with no synchronous GPU read", async () => {
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/views?backend=webgl", {init: watchSyncReads});
   try {
     const r = await readout(page);
     console.log(`views webgl: ${r.text}`);
     assert.equal(r.backend, "webgl");
     assert.ok(r.maxDiff <= 1e-3 * r.maxY, `recurrence and convolution agree on webgl (max diff ${r.maxDiff}, max |y| ${r.maxY})`);
+    const d = await dplrReadout(page);
+    console.log(`views webgl DPLR: ${d.text}`);
+    assert.equal(d.backend, "webgl");
+    assert.ok(d.scale > 0 && d.maxDiff <= 1e-3 * d.scale, `DPLR = dense on webgl (${d.text})`);
+    // a move of the DPLR section's Δ recomputes both kernels on the GPU
+    await page.evaluate(() => { const i = document.querySelector(".ssm-control[data-key=dDelta] input[type=range]"); i.value = "-1"; i.dispatchEvent(new Event("input", {bubbles: true})); });
+    await page.waitForFunction(() => Math.abs(JSON.parse(document.querySelector(".views-dplr-readout").dataset.of).delta - 0.1) < 1e-3, null, {timeout: 60_000});
+    const d2 = await dplrReadout(page);
+    assert.ok(d2.maxDiff <= 1e-3 * d2.scale, `DPLR = dense on webgl at Δ = 0.1 (${d2.text})`);
+    assert.deepEqual(await page.evaluate(() => window.__syncReads), [], "no synchronous GPU read");
     assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   } finally {
     await context.close();

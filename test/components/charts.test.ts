@@ -2,9 +2,11 @@
 // domains, log ticks, tick labels, legend layout.
 import {describe, expect, it} from "vitest";
 import {
-  clipValues, computeDomain, finiteExtent, formatTick, issueMessages, legendLayout, linearTicks, logTicks,
-  plottable, powerOfTen, symmetricRadius, theme
+  circleArc, clipValues, computeDomain, densify, finiteExtent, formatLevel, formatTick, issueMessages, legendLayout, linearTicks, logTicks,
+  placeLabel, plottable, pointRadius, powerOfTen, symmetricRadius, theme
 } from "../../src/components/charts/common.js";
+import {formatEntry} from "../../src/components/matrixTable.js";
+import {keyStep, pointerToData} from "../../src/components/charts/pick.js";
 import {colorDomain, matrixShape} from "../../src/components/charts/Heatmap.js";
 import {phaseRadius} from "../../src/components/charts/PhasePortrait.js";
 
@@ -45,6 +47,13 @@ describe("issueMessages", () => {
   });
   it("issueMessages({}) is empty when everything was drawn", () => {
     expect(issueMessages({nonFinite: 0, clipped: 0})).toEqual([]);
+  });
+  it("issueMessages({clipped, clipLog}) on a log axis says 'above' the level, formatted, and keeps '±' on a linear one", () => {
+    expect(issueMessages({clipped: 7, clip: 1.48144, clipLog: true})).toEqual(["7 points above 1.48 are drawn at the top edge"]);
+    expect(issueMessages({clipped: 1, clip: 1e30})).toEqual(["1 point beyond the clip level ±10³⁰ is drawn at the edge"]);
+  });
+  it("formatLevel(v) rounds a level to 3 significant digits", () => {
+    expect([formatLevel(1.48144), formatLevel(1000), formatLevel(2.5e-7), formatLevel(0)]).toEqual(["1.48", "1000", "2.5×10⁻⁷", "0"]);
   });
   it("issueMessages({nonPositive}) names the log axis", () => {
     expect(issueMessages({nonPositive: 1, axis: "y"})).toEqual(["1 value ≤ 0 not plotted on the log y axis"]);
@@ -173,5 +182,69 @@ describe("heatmap and phase helpers", () => {
   it("phaseRadius(x1, x2) pads the largest |x| and defaults to 1", () => {
     expect(phaseRadius([0, -2], [1, NaN])).toBeCloseTo(2.3, 12);
     expect(phaseRadius([], [])).toBe(1);
+  });
+});
+
+describe("label placement", () => {
+  const box = (x: number, y: number) => ({x, y, w: 40, h: 12});
+  it("placeLabel(candidates, obstacles) takes the first candidate no series passes through", () => {
+    const line = densify([0, 50, 200, 50]); // a horizontal series at y = 50
+    expect(placeLabel([box(10, 45), box(10, 70), box(10, 10)], line)).toBe(1);
+  });
+  it("placeLabel avoids labels already placed, and falls back to the least covered candidate", () => {
+    expect(placeLabel([box(0, 0), box(100, 0)], [], [box(10, 5)])).toBe(1);
+    const dense = densify([0, 0, 200, 0, 200, 100, 0, 100, 0, 0], 2); // a frame around everything
+    const i = placeLabel([box(-5, -5), box(80, 40)], dense);
+    expect(i).toBe(1);
+    expect(placeLabel([], [1, 2])).toBe(-1);
+  });
+  it("densify(xy) fills straight pieces between sparse samples and breaks at NaN", () => {
+    const d = densify([0, 0, 40, 0, NaN, NaN, 100, 0], 4);
+    expect(d.length / 2).toBe(12); // 0, 4, …, 40 (11 points), then 100 alone (the NaN breaks the line)
+    expect(d.slice(-2)).toEqual([100, 0]);
+  });
+  it("pointRadius(t, spacing) keeps the theme's radius for sparse dots and shrinks dense ones (talk style too)", () => {
+    expect(pointRadius(theme(false), 50)).toBe(theme(false).markerRadius);
+    expect(pointRadius(theme(true), 50)).toBe(theme(true).markerRadius);
+    expect(pointRadius(theme(true), 9)).toBeCloseTo(0.38 * 9, 12);
+    expect(pointRadius(theme(false), 0.5)).toBe(1.2);
+  });
+});
+
+describe("circleArc", () => {
+  it("circleArc(c, r, R) is the whole circle when it fits within R, every point at distance r from c", () => {
+    const a = circleArc(0.5, 0, 0.5, 3, 40);
+    expect(a.re.length).toBe(41);
+    a.re.forEach((x, i) => expect(Math.hypot(x - 0.5, a.im[i])).toBeCloseTo(0.5, 12));
+  });
+  it("circleArc of a huge circle (Euler's |1 + Δs| < 1 at Δ = 10⁻⁴) keeps only the arc near the view, finely sampled", () => {
+    const r = 1e4, a = circleArc(-r, 0, r, 6, 96);
+    for (let i = 0; i < a.re.length; i++) {
+      expect(Math.hypot(a.re[i] + r, a.im[i]) / r).toBeCloseTo(1, 12);
+      expect(Math.hypot(a.re[i], a.im[i])).toBeLessThanOrEqual(6 + 1e-6);
+    }
+    expect(Math.max(...a.im)).toBeGreaterThan(5.9); // reaches the edge of the view
+    expect(circleArc(10, 0, 1, 2).re).toEqual([]); // out of view
+  });
+});
+
+describe("formatEntry (MatrixTable)", () => {
+  it("formatEntry(x) gives 4 significant digits with a true minus, powers of ten outside [1e-4, 1e5)", () => {
+    expect([formatEntry(0.90874), formatEntry(-0.8433), formatEntry(0.1), formatEntry(0)]).toEqual(["0.9087", "−0.8433", "0.1", "0"]);
+    expect([formatEntry(-1.234e-7), formatEntry(6.7e7), formatEntry(Infinity), formatEntry(NaN)]).toEqual(["−1.23·10⁻⁷", "6.7·10⁷", "∞", "NaN"]);
+  });
+});
+
+describe("pick (drag a point on a chart)", () => {
+  const m = {x0: 50, y0: 20, w: 200, h: 200, xDomain: [-4, 4] as [number, number], yDomain: [-4, 4] as [number, number]};
+  it("pointerToData maps the plot box onto the data domain (y up)", () => {
+    expect(pointerToData(m, 50, 20)).toEqual([-4, 4]);
+    expect(pointerToData(m, 150, 120)).toEqual([0, 0]);
+    expect(pointerToData(m, 250, 220)).toEqual([4, -4]);
+  });
+  it("keyStep moves by step with the arrows (Shift ×10) and ignores other keys", () => {
+    expect(keyStep("ArrowRight", false, 1, 2, 0.05)).toEqual([1.05, 2]);
+    expect(keyStep("ArrowDown", true, 1, 2, 0.05)).toEqual([1, 1.5]);
+    expect(keyStep("Enter", false, 1, 2, 0.05)).toBeNull();
   });
 });

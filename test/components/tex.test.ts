@@ -92,3 +92,14 @@ describe("texSource and texToString", () => {
     expect(texToString("\\Ab").error).toBeDefined();
   });
 });
+
+describe("tex.wrap (display style, inline layout)", () => {
+  it("\\displaystyle math typeset inline keeps break points after top-level relations (one .base per piece), display mode has none", () => {
+    const src = "\\displaystyle x(t_k) = e^{\\Delta A}\\, x(t_{k-1}) + \\int_0^{\\Delta} e^{A(\\Delta - s)} B\\, u\\, ds";
+    const inline = texToString(src).html, display = texToString(src, {displayMode: true}).html;
+    const bases = (h: string) => (h.match(/class="(katex-)?base"/g) ?? []).length;
+    expect(bases(inline)).toBeGreaterThanOrEqual(3);
+    expect(inline).toMatch(/mop op-limits|mop op-symbol large-op/); // the integral keeps its display size
+    expect(display).toMatch(/katex-display/);
+  });
+});

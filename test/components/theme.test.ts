@@ -2,7 +2,7 @@
 // (components/themeScript.js), talk style scaling and dense markers (charts/common.ts).
 import {describe, expect, it} from "vitest";
 import {DARK_COLORS, chartBackground, colorVar, paint, resolveColors, themeCSS} from "../../src/components/charts/colors.js";
-import {COMPACT_LEGEND_WIDTH, PALETTE, legendPlan, markerPlan, talkScale, theme} from "../../src/components/charts/common.js";
+import {COMPACT_LEGEND_WIDTH, PALETTE, legendPlan, pointRadius, talkScale, theme} from "../../src/components/charts/common.js";
 import {resolveTheme, themeScript} from "../../src/components/themeScript.js";
 
 /** Relative luminance (WCAG 2) of #rrggbb. */
@@ -87,19 +87,11 @@ describe("talk style and markers", () => {
     expect(talkScale(1280, 720)).toBe(1.8);
     expect(talkScale(1280, 150)).toBe(1);
   });
-  it("markerPlan(n, span, r) keeps sparse markers full size", () => {
-    expect(markerPlan(10, 600, 5)).toEqual({radius: 5, stride: 1});
-  });
-  it("markerPlan(n, span, r) shrinks markers with the spacing and thins them when dense", () => {
-    const p = markerPlan(250, 560, 5, 1);
-    expect(p.radius).toBeLessThan(5);
-    expect(p.radius).toBeGreaterThanOrEqual(0.8);
-    expect(p.stride).toBeGreaterThanOrEqual(1);
-    const dense = markerPlan(2000, 560, 5, 1);
-    expect(dense.radius).toBe(1);
-    expect(dense.stride).toBeGreaterThan(1);
-    // Drawn markers are at least 2.5 radii apart.
-    expect((560 / 1999) * dense.stride).toBeGreaterThanOrEqual(2.5 * dense.radius);
+  it("pointRadius(t, spacing) shrinks talk-style dots with their spacing", () => {
+    const t = theme(true, 912, 400);
+    expect(pointRadius(t, 100)).toBe(t.markerRadius);
+    expect(pointRadius(t, 4)).toBeLessThan(t.markerRadius);
+    expect(pointRadius(t, 0.5)).toBeGreaterThanOrEqual(1.6);
   });
 });
 

@@ -160,3 +160,14 @@ describe("stepDecimals", () => {
     expect(stepDecimals(2.5e-7)).toBe(8);
   });
 });
+
+describe("text values", () => {
+  const text = {kind: "text", maxLength: 12, validate: (s: string) => (/^[0-9 ~]*$/.test(s) ? null : "only digits 0–9 and ~"), default: "1 2 3"} as const;
+  it("parseParam(raw, text) keeps a valid text as it is and refuses an invalid or too long one with the validator's reason", () => {
+    expect(parseParam(null, text)).toEqual({value: "1 2 3"});
+    expect(parseParam("7 ~3 5", text)).toEqual({value: "7 ~3 5"});
+    expect(parseParam("7 x 5", text)).toEqual({value: "1 2 3", error: "only digits 0–9 and ~"});
+    expect(parseParam("1 2 3 4 5 6 7", text)).toEqual({value: "1 2 3", error: "the text is longer than 12 characters"});
+    expect(formatParam("7 ~3", text)).toBe("7 ~3");
+  });
+});

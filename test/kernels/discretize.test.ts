@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {discretize, discretizeF64, type Method, expmF64, ssmStates} from "../../src/kernels/index.js";
 import {BACKENDS, assertClose, expectNoLeak, loadFixture, maxAbs, printAccuracy, recordAccuracy, useBackend} from "./helpers.js";
 
@@ -137,6 +137,37 @@ describe.each(BACKENDS)("discretize on %s", (backend) => {
     expect(() => discretize([[1, 0], [0, 1]], [[Infinity], [0]], 0.1)).toThrow("discretize: B must be finite, but entry 0 is Infinity");
     // I − ΔA singular: backward Euler with A = I/Δ
     expect(() => discretize([[2, 0], [0, 2]], B, 0.5, "backward-euler")).toThrow("discretize: matrix is singular to working precision");
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("discretize(arrays) reads its arguments without a readback (no dataSync) and agrees with discretize(tensors)", () => {
+    const A = [[-0.3, 1.1], [-1.4, -0.2]], B = [[1], [0.5]];
+    const spy = vi.spyOn(tf.Tensor.prototype, "dataSync");
+    const fromArrays = discretize(A, B, 0.37, "bilinear");
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    const [At, Bt] = [tf.tensor2d(A), tf.tensor2d(B)];
+    const fromTensors = discretize(At, Bt, 0.37, "bilinear");
+    // Arrays are read in float64, tensors hold float32: equal to float32 rounding.
+    assertClose(Array.from(fromArrays.Ab.dataSync()), Array.from(fromTensors.Ab.dataSync()), {atol: 1e-6, rtol: 1e-6});
+    assertClose(Array.from(fromArrays.Bb.dataSync()), Array.from(fromTensors.Bb.dataSync()), {atol: 1e-6, rtol: 1e-6});
+    tf.dispose([At, Bt, fromArrays.Ab, fromArrays.Bb, fromTensors.Ab, fromTensors.Bb]);
+  });
+
+  it("discretize names the rule and Δ where it is singular: backward Euler at Δλ = 1, bilinear at Δλ = 2; ZOH and mamba never are", () => {
+    const before = tf.memory().numTensors;
+    // (Entries exact in float32, so the same holds for a float32 tensor A.)
+    expect(() => discretize([[0.5]], [[1]], 2, "backward-euler")).toThrow(
+      'discretize: matrix is singular to working precision: method "backward-euler" needs I − ΔA invertible, which fails where Δλ = 1 for an eigenvalue λ of A (delta = 2)');
+    expect(() => discretize([[0.5, 1], [0, 0.5]], [[0], [1]], 4, "bilinear")).toThrow(/^discretize: matrix is singular to working precision: method "bilinear" needs I − ΔA\/2 invertible, which fails where Δλ = 2 .*\(delta = 4\)$/);
+    expect(() => discretizeF64([[0.8]], [[1]], 1.25, "backward-euler")).toThrow(/^discretizeF64: matrix is singular .*\(delta = 1\.25\)$/);
+    expect(() => discretizeF64([[2]], [[1]], 1, "bilinear")).toThrow(/^discretizeF64: matrix is singular to working precision: method "bilinear"/);
+    // The same system and Δ under ZOH (augmented exponential) and mamba: finite, no inverse needed.
+    for (const m of ["zoh", "mamba"] as Method[]) {
+      const {Ab, Bb} = discretizeF64([[2]], [[1]], 1, m);
+      expect(Ab[0][0]).toBeCloseTo(Math.exp(2), 12);
+      expect(Bb[0][0]).toBeCloseTo(m === "zoh" ? (Math.exp(2) - 1) / 2 : 1, 12);
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 });

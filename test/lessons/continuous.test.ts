@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
-import {classify2, continuousNotices, continuousResponse, continuousView, holdError, matrixFromEigen, spectralAbscissa2, STEPS} from "../../src/lessons/continuous.js";
+import {continuousResponseF64, pickedEigenvalue, snapTo, EIG_RANGES, classify2, continuousNotices, continuousResponse, continuousView, holdError, matrixFromEigen, spectralAbscissa2, STEPS} from "../../src/lessons/continuous.js";
 import {eig2} from "../../src/kernels/index.js";
 import {sampleSignal} from "../../src/lessons/signals.js";
 
@@ -108,5 +108,38 @@ describe("continuousView (what page 1 draws)", () => {
     const notes = continuousNotices(blown);
     expect(notes.map((n) => n.level)).toContain("error");
     expect(Number.isNaN(await holdError({...base, mode: "entries", a11: 4, a12: 4, a21: 4, a22: 4, T: 60}, series, blown))).toBe(true);
+  });
+});
+
+describe("pickedEigenvalue (the s-plane drag)", () => {
+  const p = {sigma: -0.25, omega: 2, sigma2: -1};
+  it("pickedEigenvalue(p, re, im) sets σ and ω = |im|, snapped to the sliders' steps and clamped to their ranges", () => {
+    expect(pickedEigenvalue(p, -0.5034, 1.26)).toEqual({sigma: -0.5, omega: 1.25});
+    expect(pickedEigenvalue(p, -0.5, -1.26)).toEqual({sigma: -0.5, omega: 1.25}); // the lower member of the pair
+    expect(pickedEigenvalue(p, -9, 99)).toEqual({sigma: -2, omega: 6});
+    expect(pickedEigenvalue(p, 5, 0)).toEqual({sigma: 1, omega: 0});
+  });
+  it("pickedEigenvalue on the real axis moves the nearer of the two real eigenvalues", () => {
+    const real = {sigma: -0.25, omega: 0, sigma2: -1};
+    expect(pickedEigenvalue(real, -1.2, 0.01)).toEqual({sigma2: -1.2});
+    expect(pickedEigenvalue(real, -0.1, 0)).toEqual({sigma: -0.1, omega: 0});
+    expect(snapTo(EIG_RANGES.sigma, 0.123456)).toBe(0.12);
+  });
+});
+
+describe("continuousResponseF64 (the page's plain-JS path)", () => {
+  it("continuousResponseF64 equals continuousResponse (tfjs) on a spiral with an input and an initial state", async () => {
+    const A = [[-0.25, 2], [-2, -0.25]], B = [[0], [1]], C = [[1, 0.5]], h = 0.02;
+    const u = sampleSignal("noise", 1000, h, {seed: 3});
+    const a = await continuousResponse(A, B, C, 0.3, [0.5, -1], u, h);
+    const b = continuousResponseF64(A, B, C, 0.3, [0.5, -1], u, h);
+    let dx = 0, dy = 0;
+    for (let i = 0; i < a.x.length; i++) dx = Math.max(dx, Math.abs(a.x[i] - b.x[i]));
+    for (let k = 0; k < a.y.length; k++) dy = Math.max(dy, Math.abs(a.y[k] - b.y[k]));
+    expect(dx).toBeLessThan(1e-4);
+    expect(dy).toBeLessThan(1e-4);
+    expect(Array.from(b.t.subarray(0, 3))).toEqual([0, 0.02, 0.04]);
+    for (let i = 0; i < 4; i++) expect(b.Ab[i]).toBeCloseTo(a.Ab[i], 6);
+    expect(() => continuousResponseF64(A, B, C, 0, [0], u, h)).toThrow(/continuousResponseF64: x0 must have length n = 2/);
   });
 });

@@ -23,6 +23,14 @@ describe("Trainer", () => {
     tf.dispose([g.a, g.b, c.a, c.b, same.a, same.b]);
   });
 
+  it("clipByGlobalNorm over 20 gradients (summed in groups, as webgpu needs) uses the norm over all of them", () => {
+    const g = Object.fromEntries(Array.from({length: 20}, (_, i) => [`p${i}`, tf.tensor([i === 19 ? 4 : 0, i === 0 ? 3 : 0])])); // ‖g‖ = 5
+    const c = tf.tidy(() => clipByGlobalNorm(g, 1));
+    assertClose(c.p0, [0, 0.6]);
+    assertClose(c.p19, [0.8, 0]);
+    tf.dispose([...Object.values(g), ...Object.values(c)]);
+  });
+
   it("learningRate(step) warms up linearly, then follows a cosine down to minLrFraction·lr", () => {
     const m = small();
     const t = new Trainer(m, task, [], {lr: 1, warmup: 10, decaySteps: 110, minLrFraction: 0.1});

@@ -52,7 +52,6 @@ export function IntervalChart(rows: IntervalRow[], options: IntervalChartOptions
       if (b - a <= 0) continue;
       el("rect", {x: a, y: cy - barH / 2, width: b - a, height: barH, fill: color, "fill-opacity": 0.75, class: "ssm-interval"}, g);
     }
-    if (r.note) text(g, r.note, {x: x1 - t.fontSize * 0.4, y: cy, "text-anchor": "end", "dominant-baseline": "central", "font-size": t.fontSize, fill: t.text, "paint-order": "stroke", stroke: "#fff", "stroke-width": 3});
   });
   for (const mk of markers) {
     const px = x(mk.x);
@@ -60,5 +59,19 @@ export function IntervalChart(rows: IntervalRow[], options: IntervalChartOptions
     el("line", {x1: px, x2: px, y1: y0 - t.fontSize * 0.3, y2: y1, stroke: mk.color ?? "#222", "stroke-width": t.axisWidth * 1.5, class: "ssm-marker"}, svg);
     if (mk.label) text(svg, mk.label, {x: Math.min(px, x1 - textWidth(mk.label, t.fontSize)), y: y0 - t.fontSize * 0.6, "font-size": t.fontSize, fill: mk.color ?? t.text});
   }
+  // Notes last, with their halo over the markers; a note that a marker would strike through
+  // moves beside the marker (right of it, else left of it) where there is room.
+  const pad = t.fontSize * 0.4;
+  const marks = markers.map((mk) => x(mk.x)).filter((px) => Number.isFinite(px) && px >= x0 && px <= x1);
+  rows.forEach((r, i) => {
+    if (!r.note) return;
+    const w = textWidth(r.note, t.fontSize), hit = (a: number) => marks.some((px) => px > a - pad && px < a + w + pad);
+    let left = x1 - pad - w;
+    if (hit(left)) {
+      const beside = marks.flatMap((px) => [px + pad, px - pad - w]).find((a) => a >= x0 + pad && a + w <= x1 - pad && !hit(a));
+      if (beside != null) left = beside;
+    }
+    text(svg, r.note, {x: left + w, y: y0 + rowH * (i + 0.5), "text-anchor": "end", "dominant-baseline": "central", "font-size": t.fontSize, fill: t.text, "paint-order": "stroke", stroke: "#fff", "stroke-width": 3, class: "ssm-interval-note"});
+  });
   return reportIssues(svg, []);
 }

@@ -1,11 +1,15 @@
 // LineChart: several series on linear or log axes, with markers, bands, reference slopes
 // and honest clipping. Non-finite values break the line; values beyond yClip are drawn at
 // the edge; both are counted and reported on svg.issues (and data-issues).
+// Labels of markers and reference lines are placed where no series passes (placeLabel over
+// the series' pixels), with a halo that keeps them legible where that is impossible. Dots of
+// a sampled series shrink when they are dense, so they never merge into a band that hides
+// the lines (notably in talk style, whose dots are larger).
 import * as d3 from "d3";
 import {
-  type ChartSVG, type ScaleType, PALETTE, clipRect, clipValues, computeDomain, createSVG,
-  dashArray, defaultMargin, drawAxis, drawLegend, el, finiteExtent, issueMessages, makeScale, markerPlan,
-  reportIssues, text, textWidth, theme, ticksFor, type ChartOptions
+  type Box, type ChartSVG, type ScaleType, PALETTE, clipRect, clipValues, computeDomain, createSVG,
+  dashArray, defaultMargin, densify, drawAxis, drawLegend, el, finiteExtent, halo, issueMessages, makeScale,
+  placeLabel, pointRadius, reportIssues, text, textWidth, theme, ticksFor, type ChartOptions
 } from "./common.js";
 
 export interface LineSeries {
@@ -21,6 +25,8 @@ export interface LineSeries {
   width?: number;
   /** draw this series as steps (overrides the chart's `stepped`) */
   stepped?: boolean;
+  /** false: dots only, no line (implies points; the legend shows a dot) */
+  line?: boolean;
 }
 
 export interface LineChartOptions extends ChartOptions {
@@ -75,7 +81,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   }
   if (legend && series.length) {
     // A series with an empty name is drawn but not listed (e.g. the 2nd … nth of a bundle of runs).
-    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth)})), m.left, top, width - m.left - m.right, {maxHeight: height * 0.26});
+    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth), kind: c.s.line === false ? "point" as const : "line" as const})), m.left, top, width - m.left - m.right, {maxHeight: height * 0.26});
     top += h + t.fontSize * 0.4;
   }
   const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * (talk ? 3 : 4))));
@@ -93,6 +99,15 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   drawAxis(svg, t, {orient: "bottom", scale: x, ticks: ticksFor(xDomain, xType, nx), x0, x1, y0, y1, label: xLabel});
   drawAxis(svg, t, {orient: "left", scale: y, ticks: yTicks, x0, x1, y0, y1, label: yLabel});
 
+  // Where the series run, in px: what labels must avoid (computed only when there are labels).
+  let obstacles: number[] | null = null;
+  const seriesPixels = () => obstacles ??= cleaned.flatMap((c) => {
+    const xy: number[] = [];
+    for (let i = 0; i < c.x.length; i++) xy.push(x(c.x[i]), y(c.y[i]));
+    return densify(xy);
+  });
+  const taken: Box[] = [];
+  const fs = t.fontSize;
   const clip = clipRect(svg, x0, y0 - 1, x1 - x0, y1 - y0 + 2);
   const plot = el("g", {"clip-path": clip, class: "ssm-plot"}, svg);
 
@@ -105,7 +120,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   }
 
   // Reference slopes.
-  const placed: {x: number; y: number; w: number}[] = [];
+  const refPixels: number[] = [];
   for (const r of refLines) {
     const n = 64;
     const pts: [number, number][] = [];
@@ -116,19 +131,20 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     }
     const color = r.color ?? "#888";
     el("path", {d: d3.line()(pts) ?? "", fill: "none", stroke: color, "stroke-width": t.lineWidth * 0.7, "stroke-dasharray": `${t.lineWidth * 3},${t.lineWidth * 2.5}`, class: "ssm-refline"}, plot);
-    if (r.label) {
-      // Label at the last point inside the plot.
-      const inside = pts.filter(([px, py]) => px >= x0 && px <= x1 && py >= y0 && py <= y1);
-      const p = inside[inside.length - 1];
-      if (p) {
-        const w = textWidth(r.label, t.fontSize);
-        const lx = Math.min(p[0], x1 - w);
-        let ly = Math.max(p[1] - t.fontSize * 0.5, y0 + t.fontSize);
-        // Step down past labels already placed where they would overlap.
-        while (placed.some((b) => Math.abs(b.y - ly) < t.fontSize * 1.1 && lx < b.x + b.w && b.x < lx + w)) ly += t.fontSize * 1.2;
-        placed.push({x: lx, y: ly, w});
-        text(svg, r.label, {x: lx, y: ly, fill: color, "font-size": t.fontSize, class: "ssm-refline-label"});
+    const inside = pts.filter(([px, py]) => px >= x0 && px <= x1 && py >= y0 && py <= y1);
+    for (const [px, py] of inside) refPixels.push(px, py);
+    if (r.label && inside.length) {
+      // Candidates along the line, from its right end (the old place) leftwards, above then below it.
+      const w = textWidth(r.label, fs);
+      const cands: Box[] = [];
+      for (let k = inside.length - 1; k >= 0; k -= 3) {
+        const [px, py] = inside[k];
+        const lx = Math.max(x0 + 2, Math.min(px - (k === inside.length - 1 ? 0 : w / 2), x1 - w));
+        for (const ly of [py - fs * 0.5, py + fs * 1.4]) cands.push({x: lx, y: Math.max(y0 + fs, Math.min(ly, y1 - 2)) - fs * 0.85, w, h: fs});
       }
+      const b = cands[Math.max(0, placeLabel(cands, seriesPixels(), taken))];
+      taken.push(b);
+      text(svg, r.label, {x: b.x, y: b.y + fs * 0.85, fill: color, "font-size": fs, class: "ssm-refline-label", ...halo(t)});
     }
   }
 
@@ -139,23 +155,18 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     const line = d3.line<number>().defined((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]))
       .x((i) => x(c.x[i])).y((i) => y(c.y[i])).curve((c.s.stepped ?? stepped) ? d3.curveStepAfter : d3.curveLinear);
     const lw = c.s.width ? c.s.width * (talk ? 2 : 1) : t.lineWidth;
-    el("path", {
+    if (c.s.line !== false) el("path", {
       d: line(idx) ?? "", fill: "none", stroke: c.color, "stroke-width": lw, "stroke-linejoin": "round", "stroke-linecap": "round",
       "stroke-dasharray": dashArray(c.s.dash, lw), class: "ssm-series", "data-series": c.s.name
     }, plot);
-    if (c.s.points) {
-      // Markers shrink with the spacing of the points and, when even small ones would
-      // overlap, only every stride-th is drawn: dense samples (a sampled response in talk
-      // style) must not become a band of blobs that hides the curve.
-      const drawn = idx.filter((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]));
-      let lo = Infinity, hi = -Infinity;
-      for (const i of drawn) { const p = x(c.x[i]); if (p < lo) lo = p; if (p > hi) hi = p; }
-      const plan = markerPlan(drawn.length, Math.min(hi, x1) - Math.max(lo, x0), t.markerRadius, Math.max(1, lw * 0.45));
-      const g = el("g", {fill: c.color, class: "ssm-points", "data-series": c.s.name, "data-stride": plan.stride}, plot);
-      for (let j = 0; j < drawn.length; j += plan.stride) {
-        const i = drawn[j];
-        el("circle", {cx: x(c.x[i]), cy: y(c.y[i]), r: plan.radius}, g);
-      }
+    if (c.s.points || c.s.line === false) {
+      // Dots no wider than about a third of their spacing (they would merge into a band).
+      const finite = idx.filter((i) => Number.isFinite(c.x[i]) && Number.isFinite(c.y[i]));
+      const span = finite.length > 1 ? Math.abs(x(c.x[finite[finite.length - 1]]) - x(c.x[finite[0]])) / (finite.length - 1) : Infinity;
+      // One path of circles per series (a DOM node per dot made redraws slow), data-count = dots.
+      const r = pointRadius(t, span), d: string[] = [];
+      for (const i of finite) d.push(`M${(x(c.x[i]) - r).toFixed(2)},${y(c.y[i]).toFixed(2)}a${r.toFixed(2)},${r.toFixed(2)} 0 1,0 ${(2 * r).toFixed(2)},0a${r.toFixed(2)},${r.toFixed(2)} 0 1,0 ${(-2 * r).toFixed(2)},0`);
+      el("path", {d: d.join(""), fill: c.color, class: "ssm-points", "data-series": c.s.name, "data-count": finite.length, "data-r": r.toFixed(2), ...(talk ? {"fill-opacity": 0.8} : {})}, plot);
     }
     if (options.yDomain) {
       const [lo, hi] = [Math.min(...options.yDomain), Math.max(...options.yDomain)];
@@ -163,13 +174,22 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
     }
   }
 
-  // Vertical rules on top.
+  // Vertical rules on top; each label where no series (or reference line) passes, top first.
   for (const mk of markers) {
     const px = x(mk.x);
     if (!Number.isFinite(px) || px < x0 || px > x1) continue;
     el("line", {x1: px, x2: px, y1: y0, y2: y1, stroke: mk.color ?? "#666", "stroke-width": t.axisWidth, "stroke-dasharray": `${t.axisWidth * 4},${t.axisWidth * 3}`, class: "ssm-marker"}, svg);
-    if (mk.label) text(svg, mk.label, {x: px + t.fontSize * 0.3, y: y0 + t.fontSize * (bands.some((b) => b.label) ? 2.3 : 1.1), fill: mk.color ?? t.mutedText, "font-size": t.fontSize});
+    if (!mk.label) continue;
+    const w = textWidth(mk.label, fs), first = y0 + fs * (bands.some((b) => b.label) ? 2.3 : 1.1);
+    const cands: Box[] = [];
+    for (let ly = first; ly <= y1 - 4; ly += fs * 1.2) {
+      for (const lx of [px + fs * 0.3, px - fs * 0.3 - w]) if (lx >= x0 && lx + w <= x1 + fs) cands.push({x: lx, y: ly - fs * 0.85, w, h: fs});
+    }
+    if (!cands.length) cands.push({x: Math.max(x0, Math.min(px + fs * 0.3, x1 - w)), y: first - fs * 0.85, w, h: fs});
+    const b = cands[Math.max(0, placeLabel(cands, [...seriesPixels(), ...refPixels], taken))];
+    taken.push(b);
+    text(svg, mk.label, {x: b.x, y: b.y + fs * 0.85, fill: mk.color ?? t.mutedText, "font-size": fs, class: "ssm-marker-label", ...halo(t)});
   }
 
-  return reportIssues(svg, issueMessages({nonFinite, clipped, clip: yClip, nonPositive: nonPositiveX + nonPositiveY, axis: nonPositiveX && !nonPositiveY ? "x" : nonPositiveY && !nonPositiveX ? "y" : "", outside}));
+  return reportIssues(svg, issueMessages({nonFinite, clipped, clip: yClip, clipLog: yType === "log", nonPositive: nonPositiveX + nonPositiveY, axis: nonPositiveX && !nonPositiveY ? "x" : nonPositiveY && !nonPositiveX ? "y" : "", outside}));
 }

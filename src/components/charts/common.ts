@@ -67,22 +67,6 @@ export function theme(talk = false, width?: number, height?: number): Theme {
     background: "#ffffff", band: "#9aa7b8", stable: "#59a14f"};
 }
 
-/**
- * Marker size and thinning for a series of n points spread over `spanPx` pixels: the
- * radius shrinks with the spacing (never below `minRadius`, never above the theme's), and
- * when even the smallest markers would overlap only every `stride`-th point is drawn, so
- * dense sampled responses keep their curve visible instead of becoming a solid band.
- */
-export function markerPlan(n: number, spanPx: number, maxRadius: number, minRadius = Math.max(1, maxRadius * 0.3)): {radius: number; stride: number} {
-  if (n <= 1 || !(spanPx > 0)) return {radius: maxRadius, stride: 1};
-  const spacing = spanPx / (n - 1);
-  // Markers take at most about 40 % of the gap between neighbours.
-  const radius = Math.max(minRadius, Math.min(maxRadius, spacing * 0.4));
-  // At the smallest size, keep at least one diameter and a half between drawn markers.
-  const stride = spacing >= radius * 2.5 ? 1 : Math.ceil((radius * 2.5) / spacing);
-  return {radius: Math.round(radius * 100) / 100, stride};
-}
-
 export interface Margin { top: number; right: number; bottom: number; left: number }
 
 /** Margins that leave room for tick labels and axis labels at the theme's type size. */
@@ -197,6 +181,8 @@ export interface IssueCounts {
   nonFinite?: number;
   clipped?: number;
   clip?: number;
+  /** the clipped axis is logarithmic (values are positive: "above" the level, not "beyond ±") */
+  clipLog?: boolean;
   nonPositive?: number;
   axis?: string; // "x" or "y", for the non-positive message
   outside?: number;
@@ -208,7 +194,8 @@ const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? o
 export function issueMessages(c: IssueCounts): string[] {
   const out: string[] = [];
   if (c.nonFinite) out.push(`${plural(c.nonFinite, "non-finite value")} (NaN or ±∞) not plotted`);
-  if (c.clipped) out.push(`${plural(c.clipped, "point")} beyond the clip level ±${formatTick(c.clip ?? NaN)} ${c.clipped === 1 ? "is" : "are"} drawn at the edge`);
+  const level = formatLevel(c.clip ?? NaN), verb = c.clipped === 1 ? "is" : "are";
+  if (c.clipped) out.push(c.clipLog ? `${plural(c.clipped, "point")} above ${level} ${verb} drawn at the top edge` : `${plural(c.clipped, "point")} beyond the clip level ±${level} ${verb} drawn at the edge`);
   if (c.nonPositive) out.push(`${plural(c.nonPositive, "value")} ≤ 0 not plotted on the log ${c.axis ?? ""} axis`.replace("  ", " "));
   if (c.outside) out.push(`${plural(c.outside, "point")} outside the plotted range not shown`);
   return out;
@@ -234,6 +221,11 @@ export function formatTick(v: number): string {
     return `${String(mm).replace("-", "−")}×${powerOfTen(k)}`;
   }
   return String(+v.toPrecision(6)).replace("-", "−");
+}
+
+/** A level for a sentence: formatTick at 3 significant digits (1.48144 → 1.48, 1e30 → 10³⁰). */
+export function formatLevel(v: number): string {
+  return Number.isFinite(v) && v !== 0 ? formatTick(+v.toPrecision(3)) : formatTick(v);
 }
 
 export interface Tick { value: number; label: string; major: boolean }
@@ -318,6 +310,84 @@ export function legendLayout(names: string[], width: number, size: number, swatc
     x += w + gap;
   }
   return {items, height: names.length ? y + rowH : 0};
+}
+
+/** An axis-aligned box in px (x, y: top-left). */
+export interface Box { x: number; y: number; w: number; h: number }
+
+/**
+ * Label placement: of the candidate boxes (in order of preference), the first that no
+ * obstacle point (x, y pairs, flat) falls in and that overlaps no box in `taken`; if every
+ * candidate is hit, the one with the fewest points inside. `pad` widens each box. Returns an
+ * index into `candidates` (−1 when there are none).
+ */
+export function placeLabel(candidates: readonly Box[], obstacles: ArrayLike<number>, taken: readonly Box[] = [], pad = 2): number {
+  let best = -1, bestScore = Infinity;
+  candidates.forEach((b, i) => {
+    if (bestScore === 0) return;
+    const x0 = b.x - pad, x1 = b.x + b.w + pad, y0 = b.y - pad, y1 = b.y + b.h + pad;
+    let score = taken.some((t) => x0 < t.x + t.w && t.x < x1 && y0 < t.y + t.h && t.y < y1) ? 1e9 : 0;
+    for (let k = 0; k + 1 < obstacles.length && score < bestScore; k += 2) {
+      const px = obstacles[k], py = obstacles[k + 1];
+      if (px >= x0 && px <= x1 && py >= y0 && py <= y1) score++;
+    }
+    if (score < bestScore) { best = i; bestScore = score; }
+  });
+  return best;
+}
+
+/**
+ * Points along a polyline (flat x, y pairs in px) no further apart than `step`: the obstacles
+ * a label must avoid, including the straight pieces between sparse samples. Pairs with a
+ * non-finite coordinate break the line.
+ */
+export function densify(xy: ArrayLike<number>, step = 4): number[] {
+  const out: number[] = [];
+  for (let k = 0; k + 1 < xy.length; k += 2) {
+    const x = xy[k], y = xy[k + 1];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const px = xy[k - 2], py = xy[k - 1];
+    if (k >= 2 && Number.isFinite(px) && Number.isFinite(py)) {
+      const n = Math.min(200, Math.floor(Math.hypot(x - px, y - py) / step));
+      for (let j = 1; j < n; j++) out.push(px + ((x - px) * j) / n, py + ((y - py) * j) / n);
+    }
+    out.push(x, y);
+  }
+  return out;
+}
+
+/**
+ * The part of the circle |z − c| = r that can be seen within distance R of the origin,
+ * sampled at n + 1 points (the whole circle when it fits): exact at any zoom, where a circle
+ * sampled once at a coarse step would show chords.
+ */
+export function circleArc(cx: number, cy: number, r: number, R: number, n = 96): {re: number[]; im: number[]} {
+  const d = Math.hypot(cx, cy);
+  let from = 0, to = 2 * Math.PI;
+  if (d > 0 && r > 0) {
+    const c = (d * d + r * r - R * R) / (2 * d * r);
+    if (c >= 1) return {re: [], im: []};
+    if (c > -1) {
+      const half = Math.acos(c), toward = Math.atan2(-cy, -cx);
+      from = toward - half; to = toward + half;
+    }
+  }
+  const re: number[] = [], im: number[] = [];
+  for (let i = 0; i <= n; i++) {
+    const a = from + ((to - from) * i) / n;
+    re.push(cx + r * Math.cos(a)); im.push(cy + r * Math.sin(a));
+  }
+  return {re, im};
+}
+
+/** Radius of the dots of a sampled series: the theme's, reduced so that dots `spacing` px apart do not merge. */
+export function pointRadius(t: Theme, spacing: number): number {
+  return Math.max(t.talk ? 1.6 : 1.2, Math.min(t.markerRadius, 0.38 * spacing));
+}
+
+/** SVG attributes that draw a light halo behind a text, so it reads over lines. */
+export function halo(t: Theme): Record<string, string | number> {
+  return {"paint-order": "stroke", stroke: t.background, "stroke-width": t.talk ? 5 : 3.5, "stroke-linejoin": "round"};
 }
 
 // ---------------------------------------------------------------- DOM helpers (browser)

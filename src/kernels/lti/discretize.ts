@@ -7,6 +7,10 @@
 //   euler           Ā = I + ΔA,  B̄ = ΔB                                  (forward Euler).
 //   backward-euler  Ā = (I − ΔA)⁻¹,  B̄ = (I − ΔA)⁻¹ ΔB.
 //   mamba           Ā = exp(ΔA),  B̄ = ΔB   (ZOH for A, Euler for B, as in Mamba's code).
+// ZOH and mamba never solve a linear system. Backward Euler and bilinear do, and they really
+// are singular where Δλ = 1 (backward Euler) or Δλ = 2 (bilinear) for an eigenvalue λ of A:
+// the pole of z = 1/(1 − s) or z = (1 + s/2)/(1 − s/2) sits on s = Δλ. They then throw
+// "fn: matrix is singular to working precision: …" naming the method and Δ.
 import * as tf from "@tensorflow/tfjs";
 import {eyeF64, expmF64, solveF64, toF64} from "../linalg/expm.js";
 import {assertFinite, assertPositiveNumber, assertRank, fail, shapeString, toTensor, type TensorLike} from "../validate.js";
@@ -21,11 +25,22 @@ function checkMethod(method: unknown, fn: string): Method {
   return method as Method;
 }
 
+/** Solves M X = R (solveF64); a singular M throws with the method, the matrix and the Δλ at which it fails. */
+function solveFor(M: Float64Array, R: Float64Array, n: number, m: number, fn: string, method: Method, delta: number): Float64Array {
+  try {
+    return solveF64(M, R, n, m, fn);
+  } catch (e) {
+    if (!/singular/.test((e as Error).message)) throw e;
+    const [what, s] = method === "bilinear" ? ["I − ΔA/2", 2] : ["I − ΔA", 1];
+    return fail(fn, `matrix is singular to working precision: method "${method}" needs ${what} invertible, which fails where Δλ = ${s} for an eigenvalue λ of A (delta = ${delta})`);
+  }
+}
+
 /**
  * The float64 core: A (n, n) and B (n, m) row-major → Ā (n, n), B̄ (n, m) row-major.
- * Arguments are assumed validated.
+ * Arguments are assumed validated; `fn` names the caller in the singular-matrix message.
  */
-export function discretizeCore(A: Float64Array, B: Float64Array, n: number, m: number, delta: number, method: Method): {Ab: Float64Array; Bb: Float64Array} {
+export function discretizeCore(A: Float64Array, B: Float64Array, n: number, m: number, delta: number, method: Method, fn = "discretize"): {Ab: Float64Array; Bb: Float64Array} {
   const I = eyeF64(n);
   const dA = A.map((a) => a * delta); // (n, n)
   const dB = B.map((b) => b * delta); // (n, m)
@@ -52,12 +67,12 @@ export function discretizeCore(A: Float64Array, B: Float64Array, n: number, m: n
       return {Ab: I.map((v, i) => v + dA[i]), Bb: dB};
     case "backward-euler": {
       const M = I.map((v, i) => v - dA[i]); // I − ΔA
-      return {Ab: solveF64(M, I, n, n, "discretize"), Bb: solveF64(M, dB, n, m, "discretize")};
+      return {Ab: solveFor(M, I, n, n, fn, method, delta), Bb: solveFor(M, dB, n, m, fn, method, delta)};
     }
     case "bilinear": {
       const M = I.map((v, i) => v - dA[i] / 2); // I − ΔA/2
       const P = I.map((v, i) => v + dA[i] / 2); // I + ΔA/2
-      return {Ab: solveF64(M, P, n, n, "discretize"), Bb: solveF64(M, dB, n, m, "discretize")};
+      return {Ab: solveFor(M, P, n, n, fn, method, delta), Bb: solveFor(M, dB, n, m, fn, method, delta)};
     }
   }
 }
@@ -87,7 +102,7 @@ export function discretizeF64(A: number[][], B: number[][], delta: number, metho
   const m = B[0].length as number;
   assertPositiveNumber(delta, fn, "delta");
   checkMethod(method, fn);
-  const {Ab, Bb} = discretizeCore(Float64Array.from(A.flat()), Float64Array.from(B.flat()), n, m, delta, method);
+  const {Ab, Bb} = discretizeCore(Float64Array.from(A.flat()), Float64Array.from(B.flat()), n, m, delta, method, fn);
   const rows = (X: Float64Array, c: number) => Array.from({length: X.length / c}, (_, i) => Array.from(X.subarray(i * c, (i + 1) * c)));
   return {Ab: rows(Ab, n), Bb: rows(Bb, m)};
 }
@@ -113,7 +128,7 @@ export function discretize(A: TensorLike, B: TensorLike, delta: number, method: 
     checkMethod(method, fn);
     assertFinite(At, fn, "A");
     assertFinite(Bt, fn, "B");
-    const {Ab, Bb} = discretizeCore(toF64(At), toF64(Bt), n, m, delta, method);
+    const {Ab, Bb} = discretizeCore(toF64(At), toF64(Bt), n, m, delta, method, fn);
     return {
       Ab: tf.tensor2d(Float32Array.from(Ab), [n, n], "float32"), // (n, n)
       Bb: tf.tensor2d(Float32Array.from(Bb), [n, m], "float32") // (n, m)
