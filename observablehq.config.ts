@@ -2,6 +2,7 @@ import {existsSync} from "node:fs";
 
 import {walk} from "./src/walk.js";
 import {urlGuardScript} from "./src/runtime/urlGuard.js";
+import {themeScript} from "./src/components/themeScript.js";
 
 export default {
   title: "State Space Models, live",
@@ -18,8 +19,9 @@ export default {
   style: "style.css",
   footer: "State Space Models, live: every figure is computed in your browser. Works offline.",
   // The link guard runs before any module reads the address (src/runtime/urlGuard.js); the
-  // content-security policy is added to every page after the build (scripts/csp.mjs).
-  head: `<link rel="icon" href="data:,"><script>${urlGuardScript()}</script>`,
+  // content-security policy is added to every page after the build (scripts/csp.mjs). The
+  // theme script sets light/dark before the first paint (src/components/themeScript.js).
+  head: `<link rel="icon" href="data:,"><script>${themeScript()}</script><script>${urlGuardScript()}</script>`,
   toc: true,
   sidebar: true
 };

@@ -88,14 +88,153 @@ export function slugify(s: string): string {
   return slug || "figure";
 }
 
+/** Aspect presets of image exports: the figure as shown, or a slide shape. */
+export type Aspect = "shown" | "16x9" | "4x3" | "square";
+export const ASPECTS: readonly {id: Aspect; label: string; ratio?: number}[] = [
+  {id: "shown", label: "as shown"}, {id: "16x9", label: "16:9", ratio: 16 / 9},
+  {id: "4x3", label: "4:3", ratio: 4 / 3}, {id: "square", label: "square", ratio: 1}
+];
+
+/** Whether a string names an aspect preset. */
+export function isAspect(s: unknown): s is Aspect {
+  return ASPECTS.some((a) => a.id === s);
+}
+
+/** Narrowest box of a slide-shaped export (px): narrower figures are widened to it. */
+export const SLIDE_MIN_WIDTH = 640;
+
+/**
+ * The whole exported image's size (CSS px) for a preset: the figure's own size "as shown";
+ * for a slide shape the figure's width (at least SLIDE_MIN_WIDTH) and the height that
+ * gives the ratio exactly, to the pixel.
+ */
+export function presetSize(aspect: Aspect, width: number, height: number): {width: number; height: number} {
+  const a = ASPECTS.find((p) => p.id === aspect);
+  if (!a?.ratio) return {width, height};
+  const w = Math.max(Math.round(width), SLIDE_MIN_WIDTH);
+  return {width: w, height: Math.round(w / a.ratio)};
+}
+
+export interface ExportNameOptions {
+  talk?: boolean;
+  /** the aspect preset ("shown" adds nothing to the name) */
+  aspect?: Aspect;
+  /** a dark-theme export */
+  dark?: boolean;
+}
+
 /**
  * The download name of an export: `continuous-output@2x.png`, `continuous-output-talk@2x.png`,
- * `continuous-output.svg`, `continuous-output.csv`.
+ * `continuous-output-talk-16x9-dark@2x.png`, `continuous-output.svg`, `continuous-output.csv`.
+ * Style, shape and theme only name image files (data files have none).
  */
-export function exportFilename(base: string, kind: ExportKind, {talk = false} = {}): string {
-  const stem = slugify(base) + (talk && (kind.startsWith("png") || kind === "svg") ? "-talk" : "");
+export function exportFilename(base: string, kind: ExportKind, {talk = false, aspect = "shown", dark = false}: ExportNameOptions = {}): string {
+  const image = kind.startsWith("png") || kind === "svg";
+  const stem = slugify(base) + (image ? (talk ? "-talk" : "") + (aspect !== "shown" && isAspect(aspect) ? `-${aspect}` : "") + (dark ? "-dark" : "") : "");
   if (kind.startsWith("png-")) return `${stem}@${kind.slice(4)}x.png`;
   return `${stem}.${kind}`;
+}
+
+/** Text with the five XML special characters escaped (for SVG text and attributes). */
+export function escapeXML(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})[c]!);
+}
+
+/** A rough width in px of a text at a font size (the charts' own estimate). */
+const estimateWidth = (s: string, size: number) => s.length * size * 0.55;
+
+/** Greedy word wrap of `s` into lines of at most `maxWidth` px at `size` (a word longer than a line gets one of its own). */
+export function wrapText(s: string, maxWidth: number, size: number): string[] {
+  const words = s.replace(/\s+/g, " ").trim().split(" ").filter(Boolean);
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    const next = line ? `${line} ${w}` : w;
+    if (line && estimateWidth(next, size) > maxWidth) { lines.push(line); line = w; } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+export interface SlideOptions {
+  /** the whole image's size (CSS px) */
+  width: number;
+  height: number;
+  title?: string;
+  caption?: string;
+  talk?: boolean;
+  /** "shown": the chart keeps `height` and the title and caption add to it; else the total is fixed */
+  aspect?: Aspect;
+}
+
+export interface SlideLayout {
+  width: number;
+  /** the whole image */
+  height: number;
+  /** where the chart goes and how tall it is drawn */
+  chartY: number;
+  chartHeight: number;
+  pad: number;
+  titleSize: number;
+  captionSize: number;
+  titleLines: string[];
+  captionLines: string[];
+}
+
+/**
+ * Where a burned-in title (above) and caption (below) go and how much height the chart
+ * keeps. Type is larger in talk style and grows with the image like the charts' own
+ * (about 24/18 px at 640 wide in talk style, 16/12.5 px otherwise). At most two title
+ * lines and five caption lines (the rest is cut with "…"); the chart keeps at least 40 %
+ * of a fixed-shape image.
+ */
+export function slideLayout({width, height, title = "", caption = "", talk = false, aspect = "shown"}: SlideOptions): SlideLayout {
+  const k = talk ? Math.max(1, Math.min(1.8, width / 640)) : 1;
+  const titleSize = Math.round((talk ? 24 : 16) * Math.min(k, 1.4)), captionSize = Math.round((talk ? 18 : 12.5) * k * 10) / 10;
+  const pad = Math.round((talk ? 14 : 8) * k);
+  const cut = (lines: string[], n: number) => (lines.length > n ? [...lines.slice(0, n - 1), lines[n - 1].replace(/\s*\S*$/, "") + " …"] : lines);
+  const titleLines = title.trim() ? cut(wrapText(title, width - 2 * pad, titleSize), 2) : [];
+  let captionLines = caption.trim() ? cut(wrapText(caption, width - 2 * pad, captionSize), 5) : [];
+  const titleH = titleLines.length ? pad + titleLines.length * titleSize * 1.25 : 0;
+  const captionHeight = (n: number) => (n ? pad * 0.75 + n * captionSize * 1.35 + pad * 0.5 : 0);
+  if (aspect !== "shown") {
+    // Fewer caption lines until the chart keeps 40 % of the image.
+    let n = captionLines.length;
+    while (n > 0 && height - titleH - captionHeight(n) < height * 0.4) n--;
+    if (n < captionLines.length) captionLines = n ? cut(captionLines, n) : [];
+  }
+  const captionH = captionHeight(captionLines.length);
+  const chartY = Math.round(titleH);
+  const chartHeight = aspect === "shown" ? height : Math.max(1, Math.round(height - titleH - captionH));
+  const total = aspect === "shown" ? Math.round(titleH + height + captionH) : height;
+  return {width, height: total, chartY, chartHeight, pad, titleSize, captionSize, titleLines, captionLines};
+}
+
+/**
+ * One standalone SVG of a chart with its title above and caption below, on a background:
+ * the chart's own <svg> is nested at (0, chartY) and keeps its viewBox. Colours are
+ * given plainly (the caller resolves theme variables afterwards or before).
+ */
+export function composeSlideSVG(chartMarkup: string, lay: SlideLayout, {background = "#ffffff", text = "#222", muted = "#555", fontFamily = "sans-serif"} = {}): string {
+  let chart = chartMarkup.trim().replace(/^<\?xml[^>]*>\s*/, "");
+  const open = chart.match(/^<svg\b[^>]*>/);
+  if (!open) throw new Error("composeSlideSVG: the chart markup does not start with an <svg> element");
+  let tag = setAttr(setAttr(setAttr(open[0], "y", String(lay.chartY)), "x", "0"), "width", String(lay.width));
+  tag = setAttr(tag, "height", String(lay.chartHeight));
+  chart = tag + chart.slice(open[0].length);
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${lay.width}" height="${lay.height}" viewBox="0 0 ${lay.width} ${lay.height}" font-family="${escapeXML(fontFamily)}">`);
+  parts.push(`<rect class="ssm-background" x="0" y="0" width="100%" height="100%" fill="${background}"/>`);
+  lay.titleLines.forEach((line, i) => {
+    parts.push(`<text class="ssm-burned-title" x="${lay.pad}" y="${Math.round(lay.pad + (i + 0.85) * lay.titleSize * 1.25)}" font-size="${lay.titleSize}" font-weight="600" fill="${text}">${escapeXML(line)}</text>`);
+  });
+  parts.push(chart);
+  const capTop = lay.chartY + lay.chartHeight + lay.pad * 0.75;
+  lay.captionLines.forEach((line, i) => {
+    parts.push(`<text class="ssm-burned-caption" x="${lay.pad}" y="${Math.round(capTop + (i + 0.85) * lay.captionSize * 1.35)}" font-size="${lay.captionSize}" fill="${muted}">${escapeXML(line)}</text>`);
+  });
+  parts.push("</svg>");
+  return parts.join("\n");
 }
 
 /** The pixel scale of a PNG export kind (png-2 → 2). */

@@ -6,10 +6,20 @@
 //
 // Talk style re-renders the chart with talk: true (large type, thick lines, white
 // background): on screen as a preview and for every export made while it is on.
+//
+// Image exports are slide-ready on request: an aspect preset (as shown, 16:9, 4:3, square:
+// the whole image has that shape; the chart is redrawn to fill it), a title and caption
+// burned into the image, and the dark theme. They are light by default whatever the page's
+// theme (chart colours are theme variables, resolved to plain colours in the file).
+//
+// Accessibility: the chart's <svg> carries role="img" and aria-label (the figure's title),
+// and aria-describedby points at the caption when there is one.
 import {
-  type ExportKind, type FigureData, EXPORT_KINDS, MIME, exportFilename, mergeIssues, parseIssuesAttribute, pngScale,
-  standaloneSVG, toCSV, toJSON
+  type Aspect, type ExportKind, type FigureData, ASPECTS, EXPORT_KINDS, MIME, composeSlideSVG, exportFilename, isAspect,
+  mergeIssues, parseIssuesAttribute, pngScale, presetSize, slideLayout, standaloneSVG, toCSV, toJSON
 } from "./export.js";
+import {chartBackground, chartText, ensureThemeStyle, resolveColors} from "./charts/colors.js";
+import {FONT_FAMILY} from "./charts/common.js";
 
 export type RenderOptions = {width: number; height: number; talk: boolean};
 export type RenderFn = (o: RenderOptions) => SVGSVGElement | HTMLElement;
@@ -27,16 +37,29 @@ export interface FigureOptions {
   issues?: string[];
 }
 
-// Talk style survives re-creation (pages wrap figures in resize()).
+/** How an image export is made (the export menu's choices). */
+export interface ImageOptions {
+  talk: boolean;
+  aspect: Aspect;
+  dark: boolean;
+  /** burned into the image when non-empty */
+  title?: string;
+  caption?: string;
+}
+
+// Export choices survive re-creation (pages wrap figures in resize()).
 const talkState = new Map<string, boolean>();
+const choiceState = new Map<string, {aspect: Aspect; dark: boolean; burn: boolean; title?: string; caption?: string}>();
 
 type Exporter = {
   /** re-render (or refresh) the on-screen chart; returns chart issues */
   show: (talk: boolean) => Promise<string[]> | string[];
   /** produce the export file for an image kind */
-  image: (kind: "png-1" | "png-2" | "png-4" | "svg", talk: boolean) => Promise<Blob>;
+  image: (kind: "png-1" | "png-2" | "png-4" | "svg", o: ImageOptions) => Promise<Blob>;
   canImage: () => boolean;
 };
+
+let captionIds = 0;
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -64,6 +87,8 @@ export function downloadBlob(blob: Blob, name: string, container: Element = docu
 function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLDivElement) => Exporter): HTMLElement {
   const {width, height, title, caption} = options;
   const stem = options.filename ?? title ?? "figure";
+  // The dark chart colours (the frame's own background uses them too, whatever it holds).
+  ensureThemeStyle();
   const root = h("figure", {class: `ssm-figure ssm-figure-${kind}`, "data-filename": stem});
   root.style.maxWidth = `${width}px`;
 
@@ -73,6 +98,21 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
   const talkBox = h("input", {type: "checkbox", "data-export": "talk"});
   const talk0 = talkState.get(stem) ?? false;
   talkBox.checked = talk0;
+  const choice0 = choiceState.get(stem) ?? {aspect: "shown" as Aspect, dark: false, burn: false};
+  const aspectSel = h("select", {"data-export": "aspect", "aria-label": "Image shape"});
+  for (const a of ASPECTS) aspectSel.append(h("option", {value: a.id}, a.label));
+  aspectSel.value = choice0.aspect;
+  const darkBox = h("input", {type: "checkbox", "data-export": "dark"});
+  darkBox.checked = choice0.dark;
+  const burnBox = h("input", {type: "checkbox", "data-export": "burn"});
+  burnBox.checked = choice0.burn;
+  const captionText = typeof caption === "string" ? caption : caption?.textContent ?? "";
+  const burnTitle = h("input", {type: "text", "data-export": "burn-title", "aria-label": "Title burned into the image", placeholder: "title"});
+  burnTitle.value = choice0.title ?? title ?? "";
+  const burnCaption = h("textarea", {"data-export": "burn-caption", rows: "2", "aria-label": "Caption burned into the image", placeholder: "caption"});
+  burnCaption.value = choice0.caption ?? captionText.replace(/\s+/g, " ").trim();
+  const burnFields = h("div", {class: "ssm-export-burn-fields"}, burnTitle, burnCaption);
+  burnFields.hidden = !burnBox.checked;
   const status = h("div", {class: "ssm-export-status", role: "status", "aria-live": "polite"});
   const buttons = new Map<ExportKind, HTMLButtonElement>();
   const group = (label: string, kinds: ExportKind[]) => {
@@ -87,7 +127,12 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
   menu.append(
     group("Image", ["png-1", "png-2", "png-4", "svg"]),
     group("Data", ["csv", "json"]),
-    h("label", {class: "ssm-export-talk", title: "Large type, thick lines, white background (for slides)"}, talkBox, " talk style"),
+    h("div", {class: "ssm-export-row"}, h("span", {class: "ssm-export-label"}, "Shape"), aspectSel),
+    h("div", {class: "ssm-export-checks"},
+      h("label", {class: "ssm-export-talk", title: "Large type, thick lines, white background (for slides)"}, talkBox, " talk style"),
+      h("label", {class: "ssm-export-dark", title: "Export in the dark theme (exports are light otherwise)"}, darkBox, " dark"),
+      h("label", {class: "ssm-export-burn", title: "Burn a title and a caption into the image"}, burnBox, " title & caption")),
+    burnFields,
     status
   );
   const head = h("div", {class: "ssm-figure-head"},
@@ -99,7 +144,17 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
   const notice = h("div", {class: "ssm-figure-issues", role: "note"});
   notice.hidden = true;
   root.append(head, chart, notice);
-  if (caption) root.append(h("figcaption", {class: "ssm-figure-caption"}, caption));
+  const captionId = `ssm-figcaption-${++captionIds}`;
+  if (caption) root.append(h("figcaption", {class: "ssm-figure-caption", id: captionId}, caption));
+  // The chart's accessible name: the figure's title, and its caption as the description.
+  const label = () => {
+    const svg = chart.querySelector(":scope > svg, :scope > * > svg, :scope > canvas, :scope > .ssm-plotly");
+    if (!svg) return;
+    svg.setAttribute("role", "img");
+    if (title) svg.setAttribute("aria-label", title);
+    else if (!svg.getAttribute("aria-label")) svg.setAttribute("aria-label", "Figure");
+    if (caption) svg.setAttribute("aria-describedby", captionId);
+  };
 
   const exporter = makeExporter(chart);
   const showIssues = (chartIssues: string[]) => {
@@ -110,6 +165,7 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
   };
   const failed = (err: unknown) => showIssues([`This figure could not be drawn: ${(err as Error)?.message ?? err}`]);
   const drawn = (issues: string[]) => {
+    label();
     showIssues(issues);
     const noImage = !exporter.canImage();
     for (const k of ["png-1", "png-2", "png-4", "svg"] as const) buttons.get(k)!.disabled = noImage;
@@ -153,10 +209,18 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
     talkState.set(stem, talkBox.checked);
     show(talkBox.checked);
   });
+  const remember = () => {
+    choiceState.set(stem, {aspect: isAspect(aspectSel.value) ? aspectSel.value : "shown", dark: darkBox.checked, burn: burnBox.checked,
+      title: burnTitle.value, caption: burnCaption.value});
+    burnFields.hidden = !burnBox.checked;
+  };
+  for (const c of [aspectSel, darkBox, burnBox, burnTitle, burnCaption]) c.addEventListener("change", remember);
 
   const run = async (k: ExportKind) => {
     const talk = talkBox.checked;
-    const name = exportFilename(stem, k, {talk});
+    const aspect: Aspect = isAspect(aspectSel.value) ? aspectSel.value : "shown";
+    const dark = darkBox.checked;
+    const name = exportFilename(stem, k, {talk, aspect, dark});
     status.textContent = `Preparing ${name} …`;
     try {
       let blob: Blob;
@@ -164,7 +228,8 @@ function frame(options: FigureOptions, kind: string, makeExporter: (chart: HTMLD
         const d = typeof options.data === "function" ? options.data() : options.data!;
         blob = new Blob([k === "csv" ? toCSV(d) : toJSON(d)], {type: MIME[k]});
       } else {
-        blob = await exporter.image(k, talk);
+        blob = await exporter.image(k, {talk, aspect, dark,
+          title: burnBox.checked ? burnTitle.value : undefined, caption: burnBox.checked ? burnCaption.value : undefined});
       }
       downloadBlob(blob, name, menu);
       status.textContent = `Saved ${name}`;
@@ -192,23 +257,45 @@ function chartIssues(node: Element): string[] {
   return mergeIssues(own, inner, parseIssuesAttribute(node.getAttribute("data-issues")), svg ? parseIssuesAttribute(svg.getAttribute("data-issues")) : []);
 }
 
-/** Standalone SVG text of a chart at width×height (CSS px), with a white background. */
-export function serializeChart(svg: SVGSVGElement, width: number, height: number, {scale = 1, background = "#ffffff"} = {}): string {
+/**
+ * Standalone SVG text of a chart at width×height (CSS px), on a background, with its theme
+ * colour variables resolved to plain colours: light, or dark when asked (charts/colors.ts).
+ */
+export function serializeChart(svg: SVGSVGElement, width: number, height: number, {scale = 1, dark = false, background = chartBackground(dark)}: {scale?: number; dark?: boolean; background?: string} = {}): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.removeAttribute("style");
   clone.removeAttribute("class");
+  clone.removeAttribute("aria-describedby");
   if (!clone.getAttribute("viewBox")) clone.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
   bg.setAttribute("x", "0"); bg.setAttribute("y", "0"); bg.setAttribute("width", "100%"); bg.setAttribute("height", "100%");
   bg.setAttribute("fill", background);
   bg.setAttribute("class", "ssm-background");
   clone.insertBefore(bg, clone.firstChild);
-  const markup = new XMLSerializer().serializeToString(clone);
+  const markup = resolveColors(new XMLSerializer().serializeToString(clone), dark);
   return standaloneSVG(markup, {width: width * scale, height: height * scale});
 }
 
+/**
+ * The SVG text of an image export: the chart drawn by `render` to fill the preset's shape
+ * (less the room a burned-in title and caption take), on the theme's background, at `scale`.
+ * Returns the text and the image's size in CSS px.
+ */
+export function exportSVG(render: RenderFn, width: number, height: number, o: ImageOptions, scale = 1): {text: string; width: number; height: number} {
+  const box = presetSize(o.aspect, width, height);
+  const lay = slideLayout({...box, title: o.title ?? "", caption: o.caption ?? "", talk: o.talk, aspect: o.aspect});
+  // Exports are drawn fresh, so they never depend on the page's CSS or state.
+  const svg = chartSVG(render({width: lay.width, height: lay.chartHeight, talk: o.talk}));
+  if (!svg) throw new Error("this figure has no SVG to export");
+  const plain = serializeChart(svg, lay.width, lay.chartHeight, {scale, dark: o.dark});
+  if (!lay.titleLines.length && !lay.captionLines.length) return {text: plain, width: lay.width, height: lay.height};
+  const composed = composeSlideSVG(plain, lay, {background: chartBackground(o.dark), text: chartText(o.dark),
+    muted: o.dark ? "#b4b4b4" : "#555", fontFamily: FONT_FAMILY});
+  return {text: standaloneSVG(composed, {width: lay.width * scale, height: lay.height * scale}), width: lay.width, height: lay.height};
+}
+
 /** Rasterises standalone SVG text to a PNG blob of (width·scale)×(height·scale) px. */
-export async function svgToPNG(svgText: string, width: number, height: number, scale: number): Promise<Blob> {
+export async function svgToPNG(svgText: string, width: number, height: number, scale: number, background = "#ffffff"): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svgText], {type: MIME.svg}));
   try {
     const img = new Image();
@@ -218,7 +305,7 @@ export async function svgToPNG(svgText: string, width: number, height: number, s
     canvas.width = Math.round(width * scale);
     canvas.height = Math.round(height * scale);
     const ctx = canvas.getContext("2d")!;
-    ctx.fillStyle = "#ffffff";
+    ctx.fillStyle = background;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
     return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("canvas.toBlob returned nothing"))), "image/png"));
@@ -249,14 +336,11 @@ export function Figure(render: RenderFn, options: FigureOptions): HTMLElement {
         return chartIssues(current);
       },
       canImage: () => chartSVG(current) !== null,
-      async image(kind, talk) {
-        // Exports are drawn fresh, so they never depend on the page's CSS or state.
-        const node = render({width, height, talk});
-        const svg = chartSVG(node);
-        if (!svg) throw new Error("this figure has no SVG to export");
-        if (kind === "svg") return new Blob([serializeChart(svg, width, height)], {type: MIME.svg});
+      async image(kind, o) {
+        if (kind === "svg") return new Blob([exportSVG(render, width, height, o).text], {type: MIME.svg});
         const scale = pngScale(kind);
-        return svgToPNG(serializeChart(svg, width, height, {scale}), width, height, scale);
+        const out = exportSVG(render, width, height, o, scale);
+        return svgToPNG(out.text, out.width, out.height, scale, chartBackground(o.dark));
       }
     };
   });
@@ -276,7 +360,12 @@ export function loadPlotly(): Promise<PlotlyModule> {
 
 const FONT = '-apple-system, BlinkMacSystemFont, "avenir next", avenir, helvetica, "helvetica neue", ubuntu, roboto, noto, "segoe ui", arial, sans-serif';
 
-function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boolean): PlotlySpec {
+/** Whether the page shows the dark theme (components/themeScript.js). */
+export function pageIsDark(): boolean {
+  return typeof document !== "undefined" && document.documentElement.getAttribute("data-theme") === "dark";
+}
+
+function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boolean, dark = false): PlotlySpec {
   const size = talk ? 20 : 12;
   const layout: Record<string, unknown> = {
     width, height, autosize: false, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
@@ -284,6 +373,14 @@ function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boo
     margin: talk ? {l: 80, r: 30, t: 30, b: 70} : {l: 55, r: 20, t: 20, b: 45},
     ...spec.layout
   };
+  if (dark) {
+    // On a dark page: the charts' dark background and type, and faint gridlines on every axis.
+    const bg = chartBackground(true);
+    Object.assign(layout, {paper_bgcolor: bg, plot_bgcolor: bg, font: {...(layout.font as object), color: chartText(true)}});
+    for (const k of Object.keys(layout)) {
+      if (/^[xy]axis\d*$/.test(k)) layout[k] = {...(layout[k] as object), gridcolor: "#333", linecolor: "#777", zerolinecolor: "#555"};
+    }
+  }
   const config = {displaylogo: false, responsive: false, modeBarButtonsToRemove: ["toImage", "sendDataToCloud"], ...spec.config};
   return {data: spec.data, layout, config};
 }
@@ -302,27 +399,41 @@ export function PlotlyFigure(spec: (o: RenderOptions) => PlotlySpec, options: Fi
     div.style.height = `${height}px`;
     div.textContent = "Loading the plotting library …";
     chart.replaceChildren(div);
-    let ready = false;
+    let ready = false, watching = false;
     return {
       async show(talk) {
         const Plotly = await loadPlotly();
-        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk);
+        // On screen plotly follows the page's theme (exports below stay light).
+        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk, !talk && pageIsDark());
         if (!ready) div.textContent = "";
+        if (!watching) {
+          watching = true;
+          // Redraw when the reader switches the theme, until the figure leaves the page.
+          const watch = new MutationObserver(() => {
+            if (!div.isConnected) { watch.disconnect(); return; }
+            void this.show(chart.parentElement?.hasAttribute("data-talk") ?? false);
+          });
+          watch.observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+        }
         await Plotly.react(div, fig.data, fig.layout, fig.config);
         ready = true;
         return [];
       },
       canImage: () => true,
-      async image(kind, talk) {
+      async image(kind, o) {
+        // Plotly figures take the shape presets; a burned-in title and the dark theme are
+        // for SVG charts only (plotly draws its own background and type).
+        const talk = o.talk;
+        const {width: w, height: hh} = presetSize(o.aspect, width, height);
+        const fig = plotlyFigure(spec({width: w, height: hh, talk}), w, hh, talk);
         const Plotly = await loadPlotly();
-        const fig = plotlyFigure(spec({width, height, talk}), width, height, talk);
         if (kind === "svg") {
-          const url = await Plotly.toImage({data: fig.data, layout: fig.layout}, {format: "svg", width, height});
+          const url = await Plotly.toImage({data: fig.data, layout: fig.layout}, {format: "svg", width: w, height: hh});
           const body = url.slice(url.indexOf(",") + 1);
           const text = /;base64,/.test(url.slice(0, url.indexOf(",") + 1)) ? atob(body) : decodeURIComponent(body);
           return new Blob([standaloneSVG(text)], {type: MIME.svg});
         }
-        const url = await Plotly.toImage({data: fig.data, layout: fig.layout}, {format: "png", width, height, scale: pngScale(kind)});
+        const url = await Plotly.toImage({data: fig.data, layout: fig.layout}, {format: "png", width: w, height: hh, scale: pngScale(kind)});
         return await (await fetch(url)).blob();
       }
     };

@@ -58,6 +58,40 @@ export function texToString(source: string, {displayMode = false, macros}: {disp
   }
 }
 
+/** Smallest type a display equation is shrunk to on a narrow screen (the rest scrolls). */
+export const MIN_FIT = 0.72;
+
+/**
+ * The font-size factor that makes a display equation `natural` px wide fit `available` px:
+ * 1 when it fits, never below MIN_FIT (beyond that the block scrolls horizontally).
+ */
+export function fitScale(natural: number, available: number): number {
+  if (!(natural > 0) || !(available > 0) || natural <= available) return 1;
+  return Math.max(MIN_FIT, Math.floor((available / natural) * 100) / 100);
+}
+
+// One observer for every display equation: when a block is wider than its column (a phone),
+// its type shrinks down to MIN_FIT and what still does not fit scrolls, with a shadow at the
+// cut edge (src/style.css), so an equation is never silently clipped.
+let fitObserver: ResizeObserver | null = null;
+const fitWidths = new WeakMap<Element, number>();
+function fit(block: HTMLElement): void {
+  if (typeof ResizeObserver === "undefined") return;
+  fitObserver ??= new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const el = e.target as HTMLElement;
+      const w = el.clientWidth;
+      if (!w || fitWidths.get(el) === w) continue;
+      fitWidths.set(el, w);
+      el.style.fontSize = "";
+      const k = fitScale(el.scrollWidth, w);
+      if (k < 1) el.style.fontSize = `${k * 100}%`;
+      el.toggleAttribute("data-scrolls", el.scrollWidth > el.clientWidth + 1);
+    }
+  });
+  fitObserver.observe(block);
+}
+
 function make(options: TexOptions): Tex {
   const render = (displayMode: boolean, strings: TemplateStringsArray, values: unknown[], wrap = false) => {
     const root = document.createElement(displayMode || wrap ? "div" : "span");
@@ -68,6 +102,7 @@ function make(options: TexOptions): Tex {
       root.classList.add("ssm-tex-error");
       root.title = error;
     }
+    if (displayMode) fit(root);
     return root;
   };
   const tex = ((strings: TemplateStringsArray, ...values: unknown[]) => render(false, strings, values)) as Tex;

@@ -10,17 +10,21 @@ export interface WalkStep {
   exists: boolean;
 }
 
+import {ensureThemeStyle, paint} from "./charts/colors.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  // Colours become theme variables (charts/colors.ts) so the diagram follows the dark theme.
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, (k === "fill" || k === "stroke") && typeof v === "string" && v[0] === "#" ? paint(v) : String(v));
   parent?.appendChild(node);
   return node;
 }
 
 /** Lays the steps out in rows (a "snake": left to right, then right to left) with arrows. */
 export function WalkDiagram(steps: WalkStep[], {width = 800}: {width?: number} = {}): SVGSVGElement {
+  ensureThemeStyle();
   const perRow = width >= 900 ? 4 : width >= 560 ? 3 : 2;
   const gap = 28, boxH = 84, rowGap = 36;
   const boxW = (width - gap * (perRow - 1) - 2) / perRow;

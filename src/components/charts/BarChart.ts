@@ -20,8 +20,8 @@ export interface BarChartOptions extends ChartOptions {
 
 export function BarChart(series: readonly BarSeries[], options: BarChartOptions): ChartSVG {
   const {width, height, talk = false, xLabel, yLabel, categories, markers, highlight = null, legend = series.length > 1 || !!markers} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "bar-chart");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "bar-chart", options.title);
   const m = defaultMargin(t, {xLabel: !!xLabel, yLabel: !!yLabel});
   let nonFinite = 0;
   const all: number[] = [0];
@@ -31,7 +31,7 @@ export function BarChart(series: readonly BarSeries[], options: BarChartOptions)
   const domain: [number, number] = options.yDomain ?? [lo, hi > lo ? hi + (hi - lo) * 0.05 : lo + 1];
   const items = [...series.map((s, i) => ({name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], kind: "area" as const})),
     ...(markers ? [{name: markers.name, color: markers.color ?? "#222", kind: "line" as const}] : [])];
-  const legendH = legend ? drawLegend(svg, t, items, m.left, t.fontSize * 0.3, width - m.left - m.right) + t.fontSize * 0.5 : 0;
+  const legendH = legend ? drawLegend(svg, t, items, m.left, t.fontSize * 0.3, width - m.left - m.right, {maxHeight: height * 0.26}) + t.fontSize * 0.5 : 0;
   const x0 = m.left, x1 = width - m.right, y0 = m.top + legendH, y1 = height - m.bottom;
   const y = d3.scaleLinear().domain(domain).range([y1, y0]);
   const band = (x1 - x0) / Math.max(1, categories.length);

@@ -51,8 +51,8 @@ export interface ComplexPlaneOptions {
 
 export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptions): ChartSVG {
   const {width, height, talk = false, title, unitCircle = false, shade = null, curves = [], legend = points.length > 1 || curves.some((c) => c.name), xLabel = "Re", yLabel = "Im"} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "complex-plane");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "complex-plane", title);
   const needsUnit = unitCircle || shade === "unit-disk";
   // While the reader drags a point, the view keeps the domain the drag started with.
   const frozen = options.pick ? frozenMapping(options.pick.id) : null;
@@ -69,7 +69,7 @@ export function ComplexPlane(points: ComplexPoints[], options: ComplexPlaneOptio
   ];
   const left = t.fontSize * 3.2 + t.labelSize * 1.5;
   const bottom = t.fontSize * 2.2 + t.labelSize * 1.4;
-  if (legend && items.length) top += drawLegend(svg, t, items, left, top, width - left - t.fontSize) + t.fontSize * 0.4;
+  if (legend && items.length) top += drawLegend(svg, t, items, left, top, width - left - t.fontSize, {maxHeight: height * 0.26}) + t.fontSize * 0.4;
 
   // Equal aspect: a square plot area centred horizontally.
   const side = Math.max(20, Math.min(width - left - t.fontSize * 1.5, height - top - bottom));

@@ -98,7 +98,7 @@ export function familyMapHeight(nodes: readonly FamilyMapNode[], {width, columns
 
 export function FamilyMap(nodes: readonly FamilyMapNode[], options: FamilyMapOptions): ChartSVG {
   const {width, talk = false, columns, rows, colorBy = "compute", computes, discretizations, selected = null, onSelect, hrefPrefix = "#card-"} = options;
-  const t0 = theme(talk);
+  const t0 = theme(talk, width);
   const t = {...t0, fontSize: Math.min(15, t0.fontSize), labelSize: Math.min(16, t0.labelSize)};
   const {narrow, across, down, cellOf, nodeH, gap, pad, labelW, headH, colW, rowH} = geometry(nodes, width, columns, rows, colorBy === "compute" ? computes : discretizations);
   const height = familyMapHeight(nodes, {width, columns, rows, computes, discretizations});

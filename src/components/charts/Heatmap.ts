@@ -97,8 +97,8 @@ export function colorTable(interp: (u: number) => string): {css: string[]; rgb: 
 
 export function Heatmap(matrix: MatrixInput, options: HeatmapOptions): ChartSVG {
   const {width, height, talk = false, title, xLabel, yLabel, colorScale = "diverging", legend = true, square = false, maxRects = 2500} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "heatmap");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "heatmap", title);
   const {values, rows, cols} = matrixShape(matrix);
   const diverging = colorScale === "diverging";
   const domain = options.domain ?? colorDomain(values, {symmetric: options.symmetric ?? true, diverging});

@@ -28,7 +28,7 @@ export interface IntervalChartOptions {
 
 export function IntervalChart(rows: IntervalRow[], options: IntervalChartOptions): ChartSVG {
   const {width, height, talk = false, xType = "log", xDomain, xLabel, markers = []} = options;
-  const t = theme(talk);
+  const t = theme(talk, width, height);
   const svg = createSVG(width, height, t, "interval-chart");
   const nameW = Math.max(0, ...rows.map((r) => textWidth(r.name, t.labelSize))) + t.fontSize;
   // Never narrower than 10 px (a figure drawn before its container has a width must not

@@ -14,7 +14,7 @@ export interface LayerStripOptions extends ChartOptions {
 
 export function LayerStrip(layers: readonly StripLayer[], options: LayerStripOptions): ChartSVG {
   const {width, talk = false, colors = {attention: "#e15759", mamba: "#4e79a7"}} = options;
-  const t = theme(talk);
+  const t = theme(talk, width);
   const n = layers.length;
   const perRow = options.perRow ?? Math.max(1, Math.min(n, Math.floor((width - 8) / (t.fontSize * 1.6))));
   const rows = Math.ceil(n / perRow);

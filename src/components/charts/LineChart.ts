@@ -49,8 +49,8 @@ export interface LineChartOptions extends ChartOptions {
 
 export function LineChart(series: LineSeries[], options: LineChartOptions): ChartSVG {
   const {width, height, talk = false, xLabel, yLabel, xType = "linear", yType = "linear", yClip, legend = series.length > 1, markers = [], bands = [], refLines = [], stepped = false, title} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "line-chart");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "line-chart", title);
   const m = defaultMargin(t, {xLabel: !!xLabel, yLabel: !!yLabel});
 
   // Clean values: breaks, clipping, counting.
@@ -81,7 +81,7 @@ export function LineChart(series: LineSeries[], options: LineChartOptions): Char
   }
   if (legend && series.length) {
     // A series with an empty name is drawn but not listed (e.g. the 2nd … nth of a bundle of runs).
-    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth), kind: c.s.line === false ? "point" as const : "line" as const})), m.left, top, width - m.left - m.right);
+    const h = drawLegend(svg, t, cleaned.filter((c) => c.s.name !== "").map((c) => ({name: c.s.name, color: c.color, dash: dashArray(c.s.dash, t.lineWidth), kind: c.s.line === false ? "point" as const : "line" as const})), m.left, top, width - m.left - m.right, {maxHeight: height * 0.26});
     top += h + t.fontSize * 0.4;
   }
   const ny = Math.max(2, Math.round((height - m.bottom - top) / (t.fontSize * (talk ? 3 : 4))));

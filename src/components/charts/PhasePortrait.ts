@@ -35,8 +35,8 @@ export function phaseRadius(x1: ArrayLike<number>, x2: ArrayLike<number>): numbe
 
 export function PhasePortrait(data: PhasePortraitData, options: PhasePortraitOptions): ChartSVG {
   const {width, height, talk = false, title, xLabel = "x₁", yLabel = "x₂", eigenvectors = true} = options;
-  const t = theme(talk);
-  const svg = createSVG(width, height, t, "phase-portrait");
+  const t = theme(talk, width, height);
+  const svg = createSVG(width, height, t, "phase-portrait", title);
   const A = data.A;
   if (!Array.isArray(A) || A.length !== 2 || A.some((r) => !Array.isArray(r) || r.length !== 2)) {
     throw new Error(`PhasePortrait: A must be a 2x2 array, got ${JSON.stringify(A)?.slice(0, 60)}`);

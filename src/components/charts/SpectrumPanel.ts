@@ -19,7 +19,7 @@ export function needsSymlog(im: ArrayLike<number>): boolean {
 }
 
 export function SpectrumPanel(eig: {re: ArrayLike<number>; im: ArrayLike<number>}, {width, height, talk = false, color = PALETTE[0]}: SpectrumPanelOptions): ChartSVG {
-  const t = theme(talk);
+  const t = theme(talk, width, height);
   const svg = createSVG(width, height, t, "spectrum-panel");
   const re = Array.from(eig.re), im = Array.from(eig.im);
   const x0 = t.fontSize * 3.2 + t.labelSize * 1.5, x1 = width - t.fontSize, y0 = t.fontSize * 0.8, y1 = height - t.fontSize * 2.2 - t.labelSize * 1.4;

@@ -6,6 +6,7 @@
 // variables) and carry their font family on the root, so a serialised chart is a
 // standalone file that looks the same as on screen.
 import * as d3 from "d3";
+import {ensureThemeStyle, paint} from "./colors.js";
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -35,15 +36,35 @@ export interface Theme {
   stable: string; // shading of a stable region
 }
 
-/** Screen style (12–13px type, thin lines) or talk style (about 20px type, thick lines). */
-export function theme(talk = false): Theme {
-  return talk
-    ? {talk, fontFamily: FONT_FAMILY, fontSize: 19, labelSize: 21, titleSize: 24, lineWidth: 3.5, gridWidth: 1.2,
-        axisWidth: 2, markerRadius: 6, text: "#111", mutedText: "#333", axis: "#222", grid: "#d9d9d9",
-        background: "#ffffff", band: "#9aa7b8", stable: "#59a14f"}
-    : {talk, fontFamily: FONT_FAMILY, fontSize: 12, labelSize: 13, titleSize: 14, lineWidth: 1.75, gridWidth: 1,
-        axisWidth: 1, markerRadius: 3.5, text: "#222", mutedText: "#555", axis: "#555", grid: "#ececec",
-        background: "#ffffff", band: "#9aa7b8", stable: "#59a14f"};
+/**
+ * How much talk style scales with the chart's size: 1 up to 640 px wide (the sizes below;
+ * a narrow chart is enlarged on the slide, so its type must not shrink), growing with the
+ * width for wide slide exports (a 16:9 export at 1280 px gets about twice the type, ticks,
+ * lines and markers); a short strip (height under 300 px) grows less. At most 1.8.
+ */
+export function talkScale(width?: number, height?: number): number {
+  if (!(width && width > 0)) return 1;
+  const byWidth = width / 640;
+  const byHeight = height && height > 0 ? height / 300 : byWidth;
+  return Math.max(1, Math.min(1.8, Math.min(byWidth, Math.max(byHeight, 1))));
+}
+
+/**
+ * Screen style (12–13px type, thin lines) or talk style (about 20px type, thick lines at
+ * 640 px wide, scaled with the chart's size: talkScale). Colours are the light theme's;
+ * el() turns them into theme variables (charts/colors.ts).
+ */
+export function theme(talk = false, width?: number, height?: number): Theme {
+  if (!talk) {
+    return {talk, fontFamily: FONT_FAMILY, fontSize: 12, labelSize: 13, titleSize: 14, lineWidth: 1.75, gridWidth: 1,
+      axisWidth: 1, markerRadius: 3.5, text: "#222", mutedText: "#555", axis: "#555", grid: "#ececec",
+      background: "#ffffff", band: "#9aa7b8", stable: "#59a14f"};
+  }
+  const k = talkScale(width, height);
+  const r = (v: number) => Math.round(v * k * 10) / 10;
+  return {talk, fontFamily: FONT_FAMILY, fontSize: r(19), labelSize: r(21), titleSize: r(24), lineWidth: r(3.5), gridWidth: r(1.2),
+    axisWidth: r(2), markerRadius: r(5), text: "#111", mutedText: "#333", axis: "#222", grid: "#d9d9d9",
+    background: "#ffffff", band: "#9aa7b8", stable: "#59a14f"};
 }
 
 export interface Margin { top: number; right: number; bottom: number; left: number }
@@ -272,10 +293,13 @@ export function textWidth(s: string, size: number): number {
   return s.length * size * 0.58;
 }
 
+/** Below this chart width (px) legends are compact: smaller type, shorter swatches, tighter rows. */
+export const COMPACT_LEGEND_WIDTH = 480;
+
 /** Lays legend items out in rows that fit `width`; returns positions and total height. */
-export function legendLayout(names: string[], width: number, size: number, swatch: number): {items: {x: number; y: number}[]; height: number} {
-  const gap = size * 1.2;
-  const rowH = size * 1.5;
+export function legendLayout(names: string[], width: number, size: number, swatch: number, {compact = false} = {}): {items: {x: number; y: number}[]; height: number} {
+  const gap = size * (compact ? 0.8 : 1.2);
+  const rowH = size * (compact ? 1.3 : 1.5);
   let x = 0;
   let y = 0;
   const items: {x: number; y: number}[] = [];
@@ -377,9 +401,19 @@ export function uniqueId(prefix: string): string {
 export type Issues = {issues?: string[]};
 export type ChartSVG = SVGSVGElement & Issues;
 
+const PAINTED = new Set(["fill", "stroke", "stop-color"]);
+
+/**
+ * An SVG element with attributes. Colours in fill/stroke/stop-color that have a dark form
+ * are written as theme variables (charts/colors.ts), except on heatmap cells (data colours).
+ */
 export function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number | undefined | null> = {}, parent?: Element): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG_NS, name);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
+  const raw = attrs.class === "ssm-cell";
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null) continue;
+    e.setAttribute(k, !raw && typeof v === "string" && v[0] === "#" && PAINTED.has(k) ? paint(v) : String(v));
+  }
   if (parent) parent.appendChild(e);
   return e;
 }
@@ -390,17 +424,28 @@ export function text(parent: Element, s: string, attrs: Record<string, string | 
   return t;
 }
 
-/** The root <svg> of a chart: size, viewBox, namespaces, font and a class name. */
-export function createSVG(width: number, height: number, t: Theme, kind: string): ChartSVG {
+/** "line-chart" → "Line chart": the accessible name of a chart nobody named. */
+export function kindName(kind: string): string {
+  const s = kind.replace(/-/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * The root <svg> of a chart: size, viewBox, namespaces, font, a class name, and an
+ * accessible name (role="img", aria-label: the title when given, else the kind of chart;
+ * Figure replaces it with the figure's title).
+ */
+export function createSVG(width: number, height: number, t: Theme, kind: string, title?: string): ChartSVG {
+  ensureThemeStyle();
   const svg = el("svg", {
     xmlns: SVG_NS, width, height, viewBox: `0 0 ${width} ${height}`, class: `ssm-chart ssm-${kind}`,
     "font-family": t.fontFamily, "font-size": t.fontSize, fill: t.text, role: "img",
-    "data-talk": t.talk ? "true" : "false"
+    "aria-label": title || kindName(kind), "data-talk": t.talk ? "true" : "false"
   }) as ChartSVG;
   svg.style.maxWidth = "100%";
   svg.style.height = "auto";
   svg.style.display = "block";
-  svg.style.background = t.background;
+  svg.style.background = paint(t.background);
   return svg;
 }
 
@@ -469,17 +514,17 @@ export function makeScale(type: ScaleType, domain: [number, number], range: [num
 }
 
 /** Draws a legend (swatches and names) at (x, y); returns its height. */
-export function drawLegend(svg: SVGSVGElement, t: Theme, items: {name: string; color: string; dash?: string; symbol?: string; kind?: "line" | "point" | "area"}[], x: number, y: number, width: number): number {
-  const size = t.labelSize * 0.92;
-  const sw = size * 1.6;
-  const lay = legendLayout(items.map((d) => d.name), width, size, sw);
+export function drawLegend(svg: SVGSVGElement, t: Theme, items: {name: string; color: string; dash?: string; symbol?: string; kind?: "line" | "point" | "area"}[], x: number, y: number, width: number, {maxHeight}: {maxHeight?: number} = {}): number {
+  const names = items.map((d) => d.name);
+  const plan = legendPlan(names, width, t, maxHeight);
+  const {size, sw, lay} = plan;
   const g = el("g", {class: "ssm-legend", "font-size": size, fill: t.text}, svg);
   items.forEach((d, i) => {
     const p = lay.items[i];
     const cx = x + p.x;
     const cy = y + p.y + size * 0.6;
     if (d.kind === "point") {
-      const path = d3.symbol(symbolType(d.symbol), (t.markerRadius * 2.2) ** 2)();
+      const path = d3.symbol(symbolType(d.symbol), Math.min(t.markerRadius * 2.2, size * 0.95) ** 2)();
       el("path", {d: path, transform: `translate(${cx + sw / 2},${cy})`, fill: d.color, stroke: d.color}, g);
     } else if (d.kind === "area") {
       el("rect", {x: cx, y: cy - size * 0.4, width: sw, height: size * 0.8, fill: d.color, "fill-opacity": 0.25}, g);
@@ -489,6 +534,25 @@ export function drawLegend(svg: SVGSVGElement, t: Theme, items: {name: string; c
     text(g, d.name, {x: cx + sw + size * 0.4, y: cy, "dominant-baseline": "central"});
   });
   return lay.height;
+}
+
+/**
+ * Legend type size, swatch and layout for a chart: compact (smaller type and swatches,
+ * tighter rows) below COMPACT_LEGEND_WIDTH, and smaller still, step by step, while the
+ * legend is taller than `maxHeight` (a share of the chart: a legend must not take most of
+ * it, as it did at 390 px and in slide exports). Never below 9 px type.
+ */
+export function legendPlan(names: string[], width: number, t: Theme, maxHeight?: number): {size: number; sw: number; lay: ReturnType<typeof legendLayout>} {
+  let compact = !t.talk && width < COMPACT_LEGEND_WIDTH;
+  let factor = compact ? 0.8 : 0.92;
+  for (;;) {
+    const size = Math.max(9, t.labelSize * factor);
+    const sw = size * (compact ? 1.1 : 1.6);
+    const lay = legendLayout(names, width, size, sw, {compact});
+    if (maxHeight === undefined || lay.height <= maxHeight || size <= 9 || factor < 0.6) return {size, sw, lay};
+    compact = true;
+    factor -= 0.08;
+  }
 }
 
 export type SymbolName = "circle" | "cross" | "x" | "diamond" | "square" | "triangle" | "star" | "wye";
