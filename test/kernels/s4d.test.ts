@@ -242,10 +242,10 @@ describe("page helpers (plain numbers)", () => {
     expect(d[4]).toBeCloseTo(1e-1, 12);
     expect(channelDeltas(0.05, 2, 1)).toEqual([0.05]);
   });
-  it("kernelLength finds where 90% of Σ|K̄| has arrived", () => {
+  it("kernelLength finds where 1 − 1/e of Σ|K̄| has arrived (τ for one mode e^(−k/τ))", () => {
     const K = Array.from({length: 1000}, (_, k) => Math.exp(-k / 100));
-    expect(kernelLength(K)).toBeGreaterThan(225);
-    expect(kernelLength(K)).toBeLessThan(235); // 100·ln 10 ≈ 230
+    expect(kernelLength(K)).toBeGreaterThanOrEqual(99);
+    expect(kernelLength(K)).toBeLessThanOrEqual(101); // τ = 100
     expect(kernelLength([0, 0])).toBeNaN();
   });
 });
