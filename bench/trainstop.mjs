@@ -30,7 +30,7 @@ const SECTIONS = {
     path: "/selective", query: "tmodel=mamba&tsteps=800&blockl=16",
     ready: ".selective-train-readout", train: ".selective-train", pause: ".selective-pause", reset: ".selective-reset",
     status: ".selective-train-status",
-    step: () => Number(document.querySelector(".selective-train-readout")?.dataset.step ?? NaN),
+    step: () => Number((document.querySelector(".selective-train-status")?.textContent ?? "").match(/^(?:Step|Paused at step) (\d+)/)?.[1] ?? NaN),
     paused: () => document.querySelector(".selective-train-readout")?.dataset.status === "paused" && /^Paused at step/.test(document.querySelector(".selective-train-status")?.textContent ?? ""),
     resetDone: () => document.querySelector(".selective-train-readout")?.dataset.status === "shipped"
   },
@@ -69,14 +69,19 @@ try {
       const t0 = Date.now();
       let first = null, lastStep = 0;
       for (let i = 0; i < CYCLES; i++) {
-        const from = await page.evaluate(s.step);
+        // the step before this press: what the status shows now, or (where a paused status shows
+        // no step) the last step seen while it ran
+        const now = await page.evaluate(s.step), from = Number.isFinite(now) ? now : lastStep;
         await page.locator(s.train).click();
-        // at least one step more than before the press (the status shows the step it is at)
-        await until(async () => { const n = await page.evaluate(s.step); return Number.isFinite(n) && n > (Number.isFinite(from) ? from : 0); }, 180_000, `${name}: no step after Train (cycle ${i + 1})`);
+        // at least one step more than before the press (the status shows the step it is at; for
+        // recall the step of the model being trained, so this needs the first model's budget)
+        await until(async () => { const n = await page.evaluate(s.step); return Number.isFinite(n) && n > from; }, 180_000, `${name}: no step after Train (cycle ${i + 1})`);
+        lastStep = Math.max(lastStep, await page.evaluate(s.step));
         await page.locator(s.pause).click();
         await page.waitForFunction(s.paused, null, {timeout: 120_000});
         await page.waitForFunction((sel) => !document.querySelector(sel).disabled, s.train, {timeout: 60_000}); // the run has returned
-        lastStep = await page.evaluate(s.step);
+        const paused = await page.evaluate(s.step);
+        if (Number.isFinite(paused)) lastStep = paused;
         if (i === 0) { await page.waitForTimeout(1000); first = await snapshot(page); }
       }
       await page.waitForTimeout(1000);
