@@ -29,9 +29,11 @@ export interface TrainableScanOptions {
 
 /** The implementation "auto" resolves to on the current backend. */
 export function resolveScanImpl(impl: ScanImpl = "auto"): "composite" | "loop" {
+  const b = tf.getBackend(), onCpu = b === "cpu" || b === "wasm";
+  // the loop reads its tensors with dataSync: on webgl/webgpu that is a synchronous GPU stall
+  if (impl === "loop" && !onCpu) throw new Error(`selectiveScanTrainable: impl "loop" runs on cpu and wasm only (it reads tensors back synchronously), got backend ${b}; use "composite" or "auto"`);
   if (impl !== "auto") return impl;
-  const b = tf.getBackend();
-  return b === "cpu" || b === "wasm" ? "loop" : "composite";
+  return onCpu ? "loop" : "composite";
 }
 
 /**

@@ -8,6 +8,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
 import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {watchSyncReads} from "../../tools/browser/syncReads.mjs";
 import {moveSlider} from "../../tools/browser/slider.mjs";
 
 const site = useSite();
@@ -166,20 +167,6 @@ test("/family: bad URL values are refused with a visible notice and the defaults
   }
 });
 
-function watchSyncReads() {
-  let debug;
-  window.__syncReads = [];
-  Object.defineProperty(window, "ssmDebug", {configurable: true, get: () => debug, set: (d) => {
-    debug = d;
-    const backend = d.tf.engine().backend;
-    const readSync = backend.readSync.bind(backend);
-    backend.readSync = (dataId) => {
-      const info = (backend.tensorMap ?? backend.texData)?.get(dataId);
-      if (info?.values == null) window.__syncReads.push((new Error().stack ?? "").split("\n").slice(2, 5).map((l) => l.trim()).join(" ← "));
-      return readSync(dataId);
-    };
-  }});
-}
 
 test("/family on webgl: every card computes, the forms agree, no synchronous GPU read", {timeout: 900_000}, async (t) => {
   const {page, context, errors} = await openPage(site.browser, site.origin, "/family?backend=webgl", {init: watchSyncReads});

@@ -9,6 +9,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdirSync, readFileSync} from "node:fs";
 import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {watchSyncReads} from "../../tools/browser/syncReads.mjs";
 
 const site = useSite();
 const SHOTS = process.env.LAB_SHOTS ?? "/tmp/lab-shots";
@@ -125,20 +126,6 @@ test("/lab: bad URL values are refused with a notice, and Run with nothing picke
   }
 });
 
-// The backend's readSync wrapped as in sync-reads.test.mjs: reads from a GPU buffer or texture count.
-function watchSyncReads() {
-  let debug;
-  window.__syncReads = [];
-  Object.defineProperty(window, "ssmDebug", {configurable: true, get: () => debug, set: (d) => {
-    debug = d;
-    const backend = d.tf.engine().backend;
-    const readSync = backend.readSync.bind(backend);
-    backend.readSync = (dataId) => {
-      if ((backend.tensorMap ?? backend.texData)?.get(dataId)?.values == null) window.__syncReads.push(new Error().stack.split("\n").slice(2, 5).join(" ← "));
-      return readSync(dataId);
-    };
-  }});
-}
 
 test("/lab on webgl: a run reads nothing back synchronously", async () => {
   const {page, context, errors} = await openPage(site.browser, site.origin, "/lab?backend=webgl&kernels=ssmRecurrent,causalConvFFT,linearAttentionRecurrent&L=64,256&backends=webgl", {init: watchSyncReads});

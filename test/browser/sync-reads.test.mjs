@@ -7,32 +7,12 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {watchSyncReads} from "../../tools/browser/syncReads.mjs";
 import {walk} from "../../src/walk.js";
 import {existsSync} from "node:fs";
 
 const site = useSite();
 const PAGES = ["/", ...walk.map((s) => s.path).filter((p) => existsSync(`src${p}.md`))];
-
-function watchSyncReads() {
-  let debug;
-  window.__syncReads = [];
-  window.__warnings = [];
-  const warn = console.warn;
-  console.warn = (...args) => { window.__warnings.push(args.map(String).join(" ")); warn.apply(console, args); };
-  Object.defineProperty(window, "ssmDebug", {configurable: true, get: () => debug, set: (d) => {
-    debug = d;
-    const backend = d.tf.engine().backend;
-    const readSync = backend.readSync.bind(backend);
-    backend.readSync = (dataId) => {
-      // Data still in CPU memory (not uploaded yet; tfjs forwards small ops to the CPU) costs
-      // no GPU sync: only reads from a GPU buffer or texture count.
-      const info = (backend.tensorMap ?? backend.texData)?.get(dataId);
-      if (info?.values != null) return readSync(dataId);
-      window.__syncReads.push((new Error().stack ?? "").split("\n").slice(2, 6).map((l) => l.trim()).join(" ← "));
-      return readSync(dataId);
-    };
-  }});
-}
 
 for (const backend of ["webgpu", "webgl"]) {
   test(`no page reads a tensor back synchronously on ${backend}`, {timeout: 300_000}, async (t) => {

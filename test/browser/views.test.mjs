@@ -7,6 +7,7 @@
 import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {openPage, useSite} from "../../tools/browser/harness.mjs";
+import {watchSyncReads} from "../../tools/browser/syncReads.mjs";
 
 const site = useSite();
 
@@ -149,19 +150,6 @@ test("/views on cpu: renders clean, math typeset, the two views agree, slider dr
   }
 });
 
-// Counts synchronous reads from a GPU buffer or texture (as test/browser/sync-reads.test.mjs does).
-function watchSyncReads() {
-  let debug;
-  window.__syncReads = [];
-  Object.defineProperty(window, "ssmDebug", {configurable: true, get: () => debug, set: (d) => {
-    debug = d;
-    const backend = d.tf.engine().backend, readSync = backend.readSync.bind(backend);
-    backend.readSync = (dataId) => {
-      if ((backend.tensorMap ?? backend.texData)?.get(dataId)?.values == null) window.__syncReads.push((new Error().stack ?? "").split("\n").slice(2, 5).join(" ← "));
-      return readSync(dataId);
-    };
-  }});
-}
 
 test("/views on webgl: the two views and S4's DPLR kernel agree with their references, with no synchronous GPU read", async () => {
   const {page, context, errors} = await openPage(site.browser, site.origin, "/views?backend=webgl", {init: watchSyncReads});
