@@ -11,6 +11,7 @@
 // page that ends on webgl or cpu never downloads them.
 import * as tf from "@tensorflow/tfjs";
 import {installWebGPUAddN} from "../kernels/index.js";
+import {capGpuPool} from "./gpuPool.js";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -239,6 +240,12 @@ async function tryBackend(name: BackendName): Promise<Outcome> {
     if (ok) await tf.ready();
   } finally {
     console.warn = warn;
+  }
+  if (ok && tf.getBackend() === name) {
+    // Bound what tfjs keeps for reuse on the GPU (src/runtime/gpuPool.ts): without it every
+    // length a slider drags through stays allocated.
+    const refused = capGpuPool(tf.backend());
+    if (refused) console.warn(`GPU pool cap not installed: ${refused}`);
   }
   if (!ok || tf.getBackend() !== name) {
     const detail = warnings.filter((w) => !/^Initialization of backend \w+ failed$/.test(w.trim()))

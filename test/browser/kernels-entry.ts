@@ -3,6 +3,7 @@
 //   init(backend)  select it, then accept it only if it computes a known answer
 //   list()         names of the checks
 //   run(name)      {actual, expected, scale}: the test compares with per-backend tolerances
+//   pool(cap)      drags through 48 tensor sizes without and then with capGpuPool(cap)
 // The checks themselves live in checks/*.ts, one file per area of the kernels.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
@@ -17,6 +18,7 @@ import "./checks/selective.js";
 import "./checks/scanlevels.js";
 import "./checks/dplr.js";
 import "./checks/addn.js";
+import {capGpuPool, gpuPoolFreeBytes, gpuPoolStats} from "../../src/runtime/gpuPool.js";
 
 /** Selects `backend` and accepts it only if it computes a known small answer. */
 async function init(backend: string): Promise<{ok: boolean; reason: string}> {
@@ -56,5 +58,39 @@ async function run(name: string): Promise<{actual: number[]; expected: number[];
   return {actual, expected: want, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors};
 }
 
-(window as any).kernelChecks = {init, run, list: () => [...checks.keys()], tfVersion: tf.version_core};
+/** GPU bytes allocated (webgl and webgpu name the field differently), live bytes, free bytes. */
+function gpuBytes() {
+  const m = tf.memory() as tf.MemoryInfo & {numBytesInGPU?: number; numBytesInGPUAllocated?: number; numBytesAllocatedInGPU?: number};
+  return {allocated: m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU ?? 0, used: m.numBytesInGPU ?? 0, free: gpuPoolFreeBytes() ?? 0};
+}
+
+/**
+ * What a slider that changes a length does to tfjs's pool: 48 moves, each computing
+ * y = 2x + 1 on a new size (x of 4096 + 1024·k floats) and disposing everything. First without
+ * the cap (the pool keeps every size), then, on sizes not seen before, with capGpuPool(cap):
+ * the free bytes must stay ≤ cap and every result must still be right.
+ */
+async function pool(cap: number) {
+  const drag = async (offset: number) => {
+    const start = gpuBytes();
+    let maxAllocated = start.allocated, maxFree = 0, wrong = 0; // free bytes after each move
+    for (let k = 0; k < 48; k++) {
+      const n = 4096 + 1024 * (offset + k);
+      const y = tf.tidy(() => tf.add(tf.mul(tf.fill([n], k + 1), 2), 1));
+      const got = await y.data();
+      y.dispose();
+      if (got[0] !== 2 * (k + 1) + 1 || got[n - 1] !== 2 * (k + 1) + 1) wrong++;
+      const b = gpuBytes();
+      maxAllocated = Math.max(maxAllocated, b.allocated);
+      maxFree = Math.max(maxFree, b.free);
+    }
+    return {start: start.allocated, end: gpuBytes().allocated, maxAllocated, maxFree, wrong};
+  };
+  const uncapped = await drag(0);
+  const refused = capGpuPool(tf.backend(), cap);
+  const capped = await drag(48);
+  return {uncapped, capped, refused, stats: gpuPoolStats(), numTensors: tf.memory().numTensors};
+}
+
+(window as any).kernelChecks = {init, run, pool, list: () => [...checks.keys()], tfVersion: tf.version_core};
 
