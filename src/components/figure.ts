@@ -385,6 +385,28 @@ function plotlyFigure(spec: PlotlySpec, width: number, height: number, talk: boo
   return {data: spec.data, layout, config};
 }
 
+// Plotly figures to redraw when the reader switches the theme. One observer for the page and
+// weak references to the figures: a figure that has left the page is not kept alive by this
+// list (a per-figure observer on <html> kept every figure ever drawn, e.g. each of /lab's
+// redraws during a run, until the next theme switch). The div holds its entry strongly.
+type Themed = {div: HTMLElement; redraw: () => void};
+const themed = new Set<WeakRef<Themed>>();
+let themeWatch: MutationObserver | null = null;
+function watchTheme(div: HTMLElement, redraw: () => void): void {
+  const entry: Themed = {div, redraw};
+  (div as HTMLElement & {ssmThemed?: Themed}).ssmThemed = entry;
+  themed.add(new WeakRef(entry));
+  if (themeWatch) return;
+  themeWatch = new MutationObserver(() => {
+    for (const ref of themed) {
+      const e = ref.deref();
+      if (!e) themed.delete(ref);
+      else if (e.div.isConnected) e.redraw();
+    }
+  });
+  themeWatch.observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+}
+
 /**
  * A figure frame around a plotly chart (for what SVG charts do poorly: heatmaps with
  * hover, 3D). `spec` returns plotly's {data, layout, config} for a size and style.
@@ -408,12 +430,8 @@ export function PlotlyFigure(spec: (o: RenderOptions) => PlotlySpec, options: Fi
         if (!ready) div.textContent = "";
         if (!watching) {
           watching = true;
-          // Redraw when the reader switches the theme, until the figure leaves the page.
-          const watch = new MutationObserver(() => {
-            if (!div.isConnected) { watch.disconnect(); return; }
-            void this.show(chart.parentElement?.hasAttribute("data-talk") ?? false);
-          });
-          watch.observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+          // Redraw when the reader switches the theme (while the figure is on the page).
+          watchTheme(div, () => void this.show(chart.parentElement?.hasAttribute("data-talk") ?? false));
         }
         await Plotly.react(div, fig.data, fig.layout, fig.config);
         ready = true;

@@ -81,7 +81,9 @@ export async function settle(page, frames = 30, maxMs = 30_000) {
 /**
  * What the page holds now, after a forced garbage collection (CDP): tf.memory() fields
  * (bytes on the GPU as the backend reports them: webgl numBytesInGPU / numBytesInGPUAllocated,
- * webgpu numBytesInGPU / numBytesAllocatedInGPU), JS heap used, DOM nodes and listeners.
+ * webgpu numBytesInGPU / numBytesAllocatedInGPU), JS heap used, DOM nodes and listeners, the
+ * elements in the document (attached) and the detached trees JS still holds (DOM.getDetachedDomNodes:
+ * trees, the nodes they retain, and their root elements by name).
  */
 export async function snapshot(page) {
   const cdp = await page.context().newCDPSession(page);
@@ -89,12 +91,21 @@ export async function snapshot(page) {
     await cdp.send("HeapProfiler.collectGarbage");
     const heap = await cdp.send("Runtime.getHeapUsage");
     const dom = await cdp.send("Memory.getDOMCounters");
+    // Detached trees still reachable from JS (what a DOM leak looks like), and the nodes in the
+    // document: Memory.getDOMCounters counts both, plus nodes waiting for collection.
+    const detached = await cdp.send("DOM.getDetachedDomNodes").then((r) => {
+      const byName = {};
+      for (const d of r.detachedNodes) byName[d.treeNode.localName] = (byName[d.treeNode.localName] ?? 0) + 1;
+      return {trees: r.detachedNodes.length, nodes: r.detachedNodes.reduce((n, d) => n + d.retainedNodeIds.length, 0), byName};
+    }).catch(() => null);
     const mem = await page.evaluate(() => {
       const m = globalThis.ssmDebug?.memory?.() ?? {};
       return {backend: globalThis.ssmDebug?.tf?.getBackend?.() ?? null, numTensors: m.numTensors, numBytes: m.numBytes,
-        numBytesInGPU: m.numBytesInGPU ?? null, numBytesInGPUAllocated: m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU ?? null};
+        numBytesInGPU: m.numBytesInGPU ?? null, numBytesInGPUAllocated: m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU ?? null,
+        attached: document.getElementsByTagName("*").length};
     });
-    return {...mem, jsHeap: heap.usedSize, nodes: dom.nodes, listeners: dom.jsEventListeners};
+    return {...mem, jsHeap: heap.usedSize, nodes: dom.nodes, listeners: dom.jsEventListeners,
+      detachedTrees: detached?.trees ?? null, detachedNodes: detached?.nodes ?? null, detachedByName: detached?.byName ?? null};
   } finally {
     await cdp.detach();
   }
