@@ -33,11 +33,16 @@ export interface TrainSettings {
   seed: number;
 }
 
-export const TRAIN_SETTINGS: TrainSettings = {task: "selective-copying", models: ["s4d", "mamba"], length: 64, nData: 4, dState: 0, lr: 1e-2, steps: 800, seed: 0};
+export const TRAIN_SETTINGS: TrainSettings = {task: "selective-copying", models: ["s4d", "mamba"], length: 64, nData: 4, dState: 0, lr: 1e-2, steps: 1600, seed: 0};
 /** the page's default training length per task: the shipped runs' (the experiment CLI's defaults) */
 export const DEFAULT_LENGTH: Record<TrainTask, number> = {
   "selective-copying": defaults("selective-copying", "mamba").task.lContext + defaults("selective-copying", "mamba").task.nData,
   "induction-heads": defaults("induction-heads", "mamba").task.length
+};
+/** the page's default number of steps per task (the experiment CLI's defaults) */
+export const DEFAULT_STEPS: Record<TrainTask, number> = {
+  "selective-copying": defaults("selective-copying", "mamba").steps,
+  "induction-heads": defaults("induction-heads", "mamba").steps
 };
 /** held-out accuracy is measured every this many steps while training live */
 export const EVAL_EVERY = 50;

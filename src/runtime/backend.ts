@@ -11,7 +11,7 @@
 // page that ends on webgl or cpu never downloads them.
 import * as tf from "@tensorflow/tfjs";
 import {installWebGPUAddN} from "../kernels/index.js";
-import {capGpuPool} from "./gpuPool.js";
+import {capGpuPool, gpuPoolFreeBytes, gpuPoolStats} from "./gpuPool.js";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -104,7 +104,8 @@ export function initBackend(requested?: string | null, options: InitOptions = {}
     p = queue.then(() => choose(raw, options)).then((report) => {
       // For tests and curious readers (devtools): the engine and the report, so that
       // tf.memory() can be watched across slider moves. Nothing on the site reads it.
-      (globalThis as {ssmDebug?: unknown}).ssmDebug = {tf, report, memory: () => tf.memory()};
+      (globalThis as {ssmDebug?: unknown}).ssmDebug = {tf, report, memory: () => tf.memory(),
+        gpuPool: () => ({...gpuPoolStats(), free: gpuPoolFreeBytes()})};
       return report;
     });
     queue = p.catch(() => undefined);

@@ -154,7 +154,7 @@ test("/selective learning live on wasm: shipped runs first, Train runs steps and
     await page.waitForSelector(".selective-test-readout", {timeout: 60_000});
     const r0 = await data(page, "selective-train-readout");
     assert.equal(r0.status, "shipped", "first paint shows the shipped run");
-    assert.match(await page.locator(".selective-train-readout .ssm-readout-main").textContent(), /Mamba \(selective\): 93\.8 % held-out accuracy/);
+    assert.match(await page.locator(".selective-train-readout .ssm-readout-main").textContent(), /Mamba \(selective\): 100\.0 % held-out accuracy/);
     assert.ok(await page.locator(".ssm-figure[data-filename=selective-train-accuracy] .ssm-series").count() >= 1, "the shipped curves are drawn");
     const t0 = Number(r0.tensors);
 

@@ -8,6 +8,7 @@ import {after, before, test} from "node:test";
 import assert from "node:assert/strict";
 import {openPage, useSite} from "../../tools/browser/harness.mjs";
 import {watchSyncReads} from "../../tools/browser/syncReads.mjs";
+import {makeMoves, randomMoves, settle, snapshot} from "../../tools/browser/longuse.mjs";
 
 const site = useSite();
 
@@ -167,6 +168,16 @@ test("/views on webgl: the two views and S4's DPLR kernel agree with their refer
     await page.waitForFunction(() => Math.abs(JSON.parse(document.querySelector(".views-dplr-readout").dataset.of).delta - 0.1) < 1e-3, null, {timeout: 60_000});
     const d2 = await dplrReadout(page);
     assert.ok(d2.maxDiff <= 1e-3 * d2.scale, `DPLR = dense on webgl at Δ = 0.1 (${d2.text})`);
+    // Long use, short: 40 seeded moves of N, H, L and Δ spread (each a new set of tensor sizes).
+    // Without the pool cap (src/runtime/gpuPool.ts) tfjs kept every size: 5.4 → 28.6 MB per 100 moves.
+    const before = await snapshot(page);
+    await makeMoves(page, randomMoves({N: {min: 2, max: 64, step: 2}, H: {min: 1, max: 6, step: 1}, L: {options: ["64", "128", "256", "512", "1024"]}, spread: {min: 0, max: 3, step: 0.1}}, 40, 11), {quietFrames: 6});
+    await settle(page, 20);
+    const after = await snapshot(page);
+    const pool = await page.evaluate(() => window.ssmDebug.gpuPool());
+    console.log(`views webgl, 40 moves: tensors ${before.numTensors} → ${after.numTensors}, GPU allocated ${(before.numBytesInGPUAllocated / 2 ** 20).toFixed(1)} → ${(after.numBytesInGPUAllocated / 2 ** 20).toFixed(1)} MiB, pool trims ${pool.trims}, free ${(pool.free / 2 ** 20).toFixed(1)} MiB`);
+    assert.equal(after.numTensors, before.numTensors, "no tensor leak");
+    assert.ok(pool.cap > 0 && pool.free <= pool.cap, `the GPU pool is capped (free ${pool.free} ≤ cap ${pool.cap})`);
     assert.deepEqual(await page.evaluate(() => window.__syncReads), [], "no synchronous GPU read");
     assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   } finally {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {readFileSync} from "node:fs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {
-  DEFAULT_LENGTH, LiveTraining, TRAIN_SETTINGS, checkSettings, curveSeries, expectedTargets, experimentSetup, extrapolate, formatDuration,
+  DEFAULT_LENGTH, DEFAULT_STEPS, LiveTraining, TRAIN_SETTINGS, checkSettings, curveSeries, expectedTargets, experimentSetup, extrapolate, formatDuration,
   formatTestTokens, parseTestTokens, progressText, runSentence, sampleTestText, shippedRun, smooth, taskOf, testFigure, testView,
   type TrainSettings
 } from "../../src/lessons/selectiveTrain.js";
@@ -89,12 +89,13 @@ describe("shipped runs", () => {
   it("shippedRun reads the settings, curves and result of a first-paint file", () => {
     const before = tf.memory().numTensors;
     const s = shippedRun(ship("selective-copying-mamba"));
-    expect(s.settings).toMatchObject({task: "selective-copying", models: ["mamba"], length: 64, nData: 4, steps: 800, seed: 0});
+    expect(s.settings).toMatchObject({task: "selective-copying", models: ["mamba"], length: 64, nData: 4, steps: 1600, seed: 0});
     expect(s.settings.length).toBe(DEFAULT_LENGTH["selective-copying"]); // the page's default length shows it
-    expect(s.run.accuracy).toBeCloseTo(0.9375, 4);
-    expect(s.run.curves.step.length).toBe(800);
+    expect(s.settings.steps).toBe(DEFAULT_STEPS["selective-copying"]); // and its default steps
+    expect(s.run.accuracy).toBe(1);
+    expect(s.run.curves.step.length).toBe(1600);
     expect(s.run.source).toBe("shipped");
-    expect(runSentence(s.run, "selective-copying")).toMatch(/^Mamba \(selective\): 93\.8 % held-out accuracy .* after 800 steps; 18,016 parameters/);
+    expect(runSentence(s.run, "selective-copying")).toMatch(/^Mamba \(selective\): 100\.0 % held-out accuracy .* after 1600 steps; 18,016 parameters/);
     s.model.params.dispose();
     const ih = shippedRun(ship("induction-heads-mamba"));
     expect(ih.settings.length).toBe(32);

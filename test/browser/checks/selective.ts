@@ -9,6 +9,7 @@ import {
   type MambaConfig, type MambaParams, type SelectiveScanTuning
 } from "../../../src/kernels/index.js";
 import selective from "../../../reference/fixtures/selective.json";
+import {resolveScanImpl} from "../../../src/models/scan.js";
 import {checks, uniform} from "./registry.js";
 
 type Case = (typeof selective.selectiveScan)[number];
@@ -107,4 +108,15 @@ checks.set("selectiveScan compiles none of its GPU programs anew when l, d and n
   const warm = before > 0 || !["webgl", "webgpu"].includes(tf.getBackend()); // the warm-up compiled the programs it counts
   for (const [nb, l, d, n] of [[2, 41, 3, 4], [2, 64, 5, 7], [2, 19, 8, 16], [3, 1200, 6, 5], [2, 2000, 7, 4], [1, 333, 9, 3]]) once(nb, l, d, n);
   return {actual: tf.tensor([compiledPrograms() - before, warm ? 1 : 0]), expected: [0, 1]};
+});
+
+// The trainable scan's "loop" implementation reads tensors back with dataSync, so it is
+// refused on webgl and webgpu (a synchronous GPU stall) and allowed on cpu and wasm; "auto"
+// resolves to the loop on the CPU backends and to the composite scan on the GPU ones.
+checks.set("resolveScanImpl refuses the loop on GPU backends and resolves auto per backend", () => {
+  const gpu = tf.getBackend() === "webgl" || tf.getBackend() === "webgpu";
+  let refused = 0;
+  try { resolveScanImpl("loop"); } catch (e) { refused = /runs on cpu and wasm only/.test(String(e)) ? 1 : -1; }
+  const auto = resolveScanImpl("auto") === "composite" ? 1 : 0;
+  return {actual: tf.tensor([refused, auto]), expected: gpu ? [1, 1] : [0, 0]};
 });
