@@ -1,7 +1,7 @@
 // One entry for a real-GPU session (Node + Dawn; see bench/gpu/README.md): runs the webgpu
 // benchmarks named on the command line, each writing its JSON to OUTDIR/<name>-webgpu.json as
 // soon as it finishes (so a run cut short keeps what it measured). Progress on stderr.
-//   node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs OUTDIR [selective,attention,lti,dplr,train] [--quick]
+//   node --import ./.gpu/dawn-setup.mjs .gpu/bundle.mjs OUTDIR [selective,attention,lti,dplr,train,reach90] [--quick]
 import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {benchSelective} from "./selective.js";
@@ -9,6 +9,7 @@ import {benchAttention} from "./attention.js";
 import {benchLti} from "./lti.js";
 import {benchDplr} from "./dplr.js";
 import {benchTrain} from "./train.js";
+import {benchReach90} from "./reach90.js";
 
 const [outDir = ".", list = "selective,attention", ...rest] = process.argv.slice(2);
 const quick = rest.includes("--quick");
@@ -18,7 +19,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   attention: () => benchAttention(quick ? {sizes: [256], dims: [16], reps: 3, log} : {log}),
   lti: () => benchLti(quick ? {sizes: [256]} : {}),
   dplr: () => benchDplr({quick, totalMs: 150_000}),
-  train: () => benchTrain(quick ? {steps: 2, only: ["selective-copying:mamba"], log} : {log})
+  train: () => benchTrain(quick ? {steps: 2, only: ["selective-copying:mamba"], log} : {log}),
+  reach90: () => benchReach90(quick ? {budgetS: 20, log} : {log})
 };
 for (const name of list.split(",")) {
   const run = benches[name];
