@@ -115,6 +115,8 @@ export class LiveTraining {
   private running: Promise<boolean> | null = null;
   private disposed = false;
   private times: number[] = [];
+  /** wall time spent training (pauses left out), ms */
+  private trainedMs = 0;
 
   constructor(settings: TrainSettings) {
     const why = checkSettings(settings);
@@ -160,12 +162,14 @@ export class LiveTraining {
         const {steps} = this.settings;
         while (!this.done) {
           if (this.paused || this.disposed) return false;
+          const t0 = now();
           for (const l of this.live) {
             if (l.trainer.step >= steps) continue;
             await l.trainer.trainStep();
             if (l.trainer.step % EVAL_EVERY === 0 || l.trainer.step === steps) await l.trainer.evaluate();
           }
           this.times.push(now());
+          this.trainedMs += this.times[this.times.length - 1] - t0;
           if (this.times.length > 21) this.times.shift();
           onProgress(this.progress());
           await yieldFn();
@@ -191,7 +195,7 @@ export class LiveTraining {
     const left = this.settings.steps - this.step;
     const secondsLeft = stepsPerSecond > 0 ? left / stepsPerSecond : NaN;
     const runs = this.live.map((l) => runView(l, this.settings.steps));
-    return {runs, stepsPerSecond, secondsLeft, done: this.done, text: progressText(this.step, this.settings.steps, stepsPerSecond, secondsLeft, this.done)};
+    return {runs, stepsPerSecond, secondsLeft, done: this.done, text: progressText(this.step, this.settings.steps, stepsPerSecond, secondsLeft, this.done, this.trainedMs / 1000)};
   }
 
   /** Stops and frees every tensor of the run (models and optimizers). */
@@ -216,9 +220,15 @@ function runView(l: Live, steps: number): RunView {
 }
 
 /** "step 120 of 1200 · 4.1 steps/s · about 4 min 23 s left" */
-export function progressText(step: number, steps: number, sps: number, secondsLeft: number, done: boolean): string {
-  if (done) return `Done: ${steps} steps.`;
-  const pace = sps > 0 ? ` · ${sps.toFixed(sps < 10 ? 1 : 0)} steps/s · about ${formatDuration(secondsLeft)} left` : "";
+/**
+ * The progress line: step, pace (steps per second, or seconds per step below one step a
+ * second, so a slow device never reads "0.0 steps/s"), time left; once done, the training
+ * time (pauses left out) where it is known.
+ */
+export function progressText(step: number, steps: number, sps: number, secondsLeft: number, done: boolean, trainedSeconds = 0): string {
+  if (done) return trainedSeconds > 0 ? `Done: ${steps} steps in ${formatDuration(trainedSeconds)} of training.` : `Done: ${steps} steps.`;
+  const rate = sps >= 1 ? `${sps.toFixed(sps < 10 ? 1 : 0)} steps/s` : `${(1 / sps).toFixed(1 / sps < 10 ? 1 : 0)} s per step`;
+  const pace = sps > 0 ? ` · ${rate} · about ${formatDuration(secondsLeft)} left` : "";
   return `Step ${step} of ${steps}${pace}.`;
 }
 

@@ -51,7 +51,7 @@ describe("LiveTraining", () => {
     const pr: {text?: string} = {};
     expect(await run.train((x) => { pr.text = x.text; })).toBe(true);
     expect(run.step).toBe(4);
-    expect(pr.text).toBe("Done: 4 steps.");
+    expect(pr.text).toMatch(/^Done: 4 steps in \d+ s of training\.$/);
     const prog = run.progress();
     expect(prog.runs.map((r) => r.model)).toEqual(["s4d", "mamba"]);
     for (const r of prog.runs) {
@@ -170,6 +170,10 @@ describe("figures and text", () => {
   it("progressText and formatDuration", () => {
     expect(progressText(120, 1200, 4.12, 263, false)).toBe("Step 120 of 1200 · 4.1 steps/s · about 4 min 23 s left.");
     expect(progressText(0, 10, 0, NaN, false)).toBe("Step 0 of 10.");
+    expect(progressText(3, 1600, 0.041, 38960, false)).toBe("Step 3 of 1600 · 24 s per step · about 10 h 49 min left.");
+    expect(progressText(13, 1600, 0.4, 3967, false)).toBe("Step 13 of 1600 · 2.5 s per step · about 1 h 6 min left.");
+    expect(progressText(1600, 1600, 8, 0, true, 192.4)).toBe("Done: 1600 steps in 3 min 12 s of training.");
+    expect(progressText(1600, 1600, 8, 0, true)).toBe("Done: 1600 steps.");
     expect(formatDuration(0.2)).toBe("1 s");
     expect(formatDuration(7300)).toBe("2 h 1 min");
   });
