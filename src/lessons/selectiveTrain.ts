@@ -402,6 +402,39 @@ export function deltaByKind(tokens: ArrayLike<number>, delta: ArrayLike<number>,
   return [...acc].map(([kind, a]) => ({kind, mean: a.sum / a.count, count: a.count}));
 }
 
+/**
+ * Mamba's mean Δₜ at and just after the tokens the task needs kept (selective copying's colours,
+ * induction heads' token after the first S), by offset 0 … maxOffset from each such token, and
+ * over every position outside those windows. The gate need not open on the kept token itself:
+ * the block's causal convolution (d_conv = 4) carries a token into the next three positions'
+ * inputs, so Δ can open a few steps later and still write it into the state.
+ */
+export function deltaAfterKept(tokens: ArrayLike<number>, delta: ArrayLike<number>, task: Task, maxOffset = 3): {kept: string; offsets: {offset: number; mean: number; count: number}[]; elsewhere: {mean: number; count: number}} {
+  const last = task.tokenNames.length - 1, L = tokens.length;
+  const keptAt: number[] = [];
+  if (task.name === "selective-copying") {
+    for (let i = 0; i < L; i++) if (tokens[i] !== 0 && tokens[i] !== last) keptAt.push(i);
+  } else {
+    for (let i = 0; i < L - 1; i++) if (tokens[i] === last) { keptAt.push(i + 1); break; }
+  }
+  const sums = Array.from({length: maxOffset + 1}, () => ({sum: 0, count: 0}));
+  const inWindow = new Uint8Array(L);
+  for (const p of keptAt) {
+    for (let k = 0; k <= maxOffset && p + k < L; k++) {
+      sums[k].sum += delta[p + k];
+      sums[k].count++;
+      inWindow[p + k] = 1;
+    }
+  }
+  let sum = 0, count = 0;
+  for (let i = 0; i < L; i++) if (!inWindow[i]) { sum += delta[i]; count++; }
+  return {
+    kept: task.name === "selective-copying" ? "colour" : "token after the first S",
+    offsets: sums.map((a, offset) => ({offset, mean: a.count ? a.sum / a.count : NaN, count: a.count})),
+    elsewhere: {mean: count ? sum / count : NaN, count}
+  };
+}
+
 // ---------------------------------------------------------------- length extrapolation
 
 /** Held-out accuracy at the training length times each factor (one batch of `batch` sequences each). */

@@ -45,6 +45,19 @@ describe("chart colours", () => {
       expect(contrast(DARK_COLORS[c], chartBackground(true)), c).toBeGreaterThanOrEqual(3);
     }
   });
+  it("the token strip's glyphs read on their cells in both themes, and the cells on the page (contrast ≥ 3 to 4.5)", () => {
+    const bg = chartBackground(true);
+    // [glyph, cell]: a content token (white on navy), a noise token (grey on light grey), a content sub-label
+    for (const [glyph, cell] of [["#ffffff", "#33415c"], ["#777", "#eeeeee"], ["#dfe6f3", "#33415c"]]) {
+      const [gl, cl] = [glyph, cell];
+      const min = glyph === "#777" ? 3 : 4.5;
+      expect(contrast(gl, cl), `${glyph} on ${cell}, light`).toBeGreaterThanOrEqual(min);
+      expect(contrast(DARK_COLORS[gl], DARK_COLORS[cl]), `${glyph} on ${cell}, dark`).toBeGreaterThanOrEqual(min);
+    }
+    // content cells must stand out from the page far more than noise cells do, in both themes
+    expect(contrast(DARK_COLORS["#33415c"], bg)).toBeGreaterThan(3 * contrast(DARK_COLORS["#eeeeee"], bg));
+    expect(contrast("#33415c", "#ffffff")).toBeGreaterThan(3 * contrast("#eeeeee", "#ffffff"));
+  });
   it("gridlines stay fainter than axes in the dark theme", () => {
     const t = theme(false);
     const bg = chartBackground(true);

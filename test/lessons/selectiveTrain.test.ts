@@ -144,6 +144,27 @@ describe("the test strip", () => {
   });
 });
 
+describe("deltaAfterKept", () => {
+  it("averages Δ at each offset after the kept tokens and over the rest", async () => {
+    const {deltaAfterKept} = await import("../../src/lessons/selectiveTrain.js");
+    const sc = taskOf({...TRAIN_SETTINGS, task: "selective-copying", length: 8, nData: 2});
+    // colours at 1 and 3; windows (maxOffset 1): 1, 2 and 3, 4; the rest: 0, 5, 6, 7
+    const tokens = parseTestTokens("· 3 · 5 · · ? ?", sc).tokens!;
+    const r = deltaAfterKept(tokens, [1, 2, 4, 6, 8, 10, 12, 14], sc, 1);
+    expect(r.kept).toBe("colour");
+    expect(r.offsets).toEqual([{offset: 0, mean: 4, count: 2}, {offset: 1, mean: 6, count: 2}]);
+    expect(r.elsewhere).toEqual({mean: (1 + 10 + 12 + 14) / 4, count: 4});
+    const ih = taskOf({...TRAIN_SETTINGS, task: "induction-heads", length: 6});
+    const t2 = parseTestTokens("a S b c S", ih).tokens!;
+    const r2 = deltaAfterKept(t2, [0, 1, 5, 7, 2], ih, 1);
+    expect(r2.offsets).toEqual([{offset: 0, mean: 5, count: 1}, {offset: 1, mean: 7, count: 1}]);
+    expect(r2.elsewhere).toEqual({mean: 1, count: 3});
+    // a window cut by the end of the sequence, and no kept token at all
+    expect(deltaAfterKept(Int32Array.of(0, 0, 4), [0, 0, 3], sc, 2).offsets.map((o) => o.count)).toEqual([1, 0, 0]);
+    expect(Number.isNaN(deltaAfterKept(Int32Array.of(0, 0, 0), [1, 1, 1], sc).offsets[0].mean)).toBe(true);
+  });
+});
+
 describe("deltaByKind", () => {
   it("averages Δ over colours, noise and markers (selective copying) or S, the token after S and the rest", async () => {
     const {deltaByKind} = await import("../../src/lessons/selectiveTrain.js");

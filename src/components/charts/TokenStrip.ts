@@ -67,10 +67,10 @@ export function TokenStrip(tokens: readonly StripToken[], rows: readonly StripRo
     el("rect", {x: x + gap / 2, y: pad, width: Math.max(1, cellW - gap), height: cellH - pad, rx: 4,
       fill: tok.muted ? "#eeeeee" : "#33415c", stroke: tok.marked ? PALETTE[2] : tok.muted ? "#cccccc" : "#33415c", "stroke-width": tok.marked ? t.axisWidth * 2.5 : t.axisWidth}, cell);
     text(cell, tok.label, {x: x + cellW / 2, y: pad + (cellH - pad) * (tok.sub ? 0.42 : 0.5), "text-anchor": "middle", "dominant-baseline": "central",
-      "font-size": glyph, "font-weight": tok.muted ? 400 : 700, fill: tok.muted ? "#8a8a8a" : "#ffffff"});
+      "font-size": glyph, "font-weight": tok.muted ? 400 : 700, fill: tok.muted ? "#777" : "#ffffff"});
     if (tok.sub && cellW > t.fontSize * 1.6) {
       text(cell, tok.sub, {x: x + cellW / 2, y: pad + (cellH - pad) * 0.8, "text-anchor": "middle", "dominant-baseline": "central",
-        "font-size": Math.min(t.fontSize * 0.85, cellW / Math.max(2, tok.sub.length) * 1.6), fill: tok.muted ? "#8a8a8a" : "#dfe6f3"});
+        "font-size": Math.min(t.fontSize * 0.85, cellW / Math.max(2, tok.sub.length) * 1.6), fill: tok.muted ? "#777" : "#dfe6f3"});
     }
   });
   // Position numbers under the cells (every cell when they fit, else every few).

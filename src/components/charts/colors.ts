@@ -30,6 +30,9 @@ export const DARK_COLORS: Readonly<Record<string, string>> = {
   "#e2e4e8": "#34373c", "#ececec": "#2e2e2e", "#9aa7b8": "#7f8da0",
   // accents
   "#1d3f66": "#a9c8ef", "#d62728": "#ff6b6b",
+  // token strip (TokenStrip): noise cells dim, content cells light with dark glyphs (its
+  // white glyph text maps through "#ffffff"); "#33415c" is also BlockDiagram's op outline
+  "#eeeeee": "#2a2a2a", "#cccccc": "#4e4e4e", "#33415c": "#b8c7dd", "#dfe6f3": "#2a3a55",
   // Tableau 10 (d3.schemeTableau10): the dark blue, green, purple and brown are lifted
   "#4e79a7": "#7ba7db", "#f28e2b": "#f5a04c", "#e15759": "#f0787a", "#76b7b2": "#8fd0ca",
   "#59a14f": "#74c26a", "#edc948": "#efd26b", "#b07aa1": "#cd9dc1", "#ff9da7": "#ffb0b8",
