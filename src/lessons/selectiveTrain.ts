@@ -194,7 +194,7 @@ export class LiveTraining {
     const stepsPerSecond = n >= 2 ? (1000 * (n - 1)) / (this.times[n - 1] - this.times[0]) : 0;
     const left = this.settings.steps - this.step;
     const secondsLeft = stepsPerSecond > 0 ? left / stepsPerSecond : NaN;
-    const runs = this.live.map((l) => runView(l, this.settings.steps));
+    const runs = this.live.map((l) => runView(l, this.settings.steps, this.settings.seed));
     return {runs, stepsPerSecond, secondsLeft, done: this.done, text: progressText(this.step, this.settings.steps, stepsPerSecond, secondsLeft, this.done, this.trainedMs / 1000)};
   }
 
@@ -210,12 +210,12 @@ export class LiveTraining {
   }
 }
 
-function runView(l: Live, steps: number): RunView {
+function runView(l: Live, steps: number, seed: number): RunView {
   const c = l.trainer.curves;
   return {
     model: l.model, params: l.net.params.count(), stateSize: l.net.stateSize(l.trainer.task.length),
     curves: {step: [...c.step], loss: [...c.loss], evalStep: [...c.evalStep], evalLoss: [...c.evalLoss], evalAccuracy: [...c.evalAccuracy]},
-    step: l.trainer.step, steps, accuracy: c.evalAccuracy.at(-1) ?? NaN, source: "live", note: "trained in this browser"
+    step: l.trainer.step, steps, accuracy: c.evalAccuracy.at(-1) ?? NaN, source: "live", note: `seed ${seed}, trained in this browser`
   };
 }
 

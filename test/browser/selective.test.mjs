@@ -193,6 +193,25 @@ test("/selective learning live on wasm: shipped runs first, Train runs steps and
   }
 });
 
+test("/selective learning live with another seed: trains to Done, says which seed, and the readout after each colour is finite", async () => {
+  const {page, context, errors} = await openPage(site.browser, site.origin, "/selective?backend=wasm&tmodel=mamba&tsteps=20&tseed=3&blockl=16");
+  try {
+    await page.waitForSelector(".selective-train-readout", {timeout: 120_000});
+    assert.equal(await page.locator("select").filter({has: page.locator('option[value="9"]')}).last().inputValue(), "3", "the seed control reads tseed");
+    await page.locator(".selective-train").click();
+    await page.waitForFunction(() => /^Done: 20 steps in .* of training\.$/.test(document.querySelector(".selective-train-status")?.textContent ?? ""), null, {timeout: 120_000});
+    await page.waitForFunction(() => document.querySelector(".selective-train-readout")?.dataset.status === "done", null, {timeout: 30_000});
+    assert.match(await page.locator(".selective-train-readout").textContent(), /seed 3, trained in this browser/);
+    const strip = await page.locator(".selective-test-readout").textContent();
+    const after = /After each colour: ([\d.]+) at \+0, ([\d.]+) at \+1, ([\d.]+) at \+2, ([\d.]+) at \+3; ([\d.]+) elsewhere\./.exec(strip);
+    assert.ok(after, `the strip readout gives Δ after each colour: ${strip}`);
+    assert.ok(after.slice(1).every((x) => Number(x) > 0), "Δ is a softplus: positive");
+    assert.deepEqual(clean(errors), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("/selective induction heads: the shipped run's extrapolation is drawn; impossible settings are refused", async () => {
   const {page, context, errors} = await openPage(site.browser, site.origin, "/selective?backend=cpu&ttask=induction-heads&tmodel=mamba&tsteps=800&blockl=16&tlen=abc&tcopy=12");
   try {

@@ -73,6 +73,22 @@ describe("LiveTraining", () => {
     await run.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => run.train()).toThrow(/reset/);
+    expect(prog.runs[0].note).toBe(`seed ${tiny.seed}, trained in this browser`);
+  });
+
+  it("the seed picks the weights and the data: another seed, another first loss; the same seed, the same", async () => {
+    const first = async (seed: number) => {
+      const r = new LiveTraining({...tiny, models: ["mamba"], seed});
+      let loss = NaN;
+      r.train((pr) => { loss = pr.runs[0].curves.loss[0]; void r.pause(); });
+      await r.pause();
+      await r.dispose();
+      return loss;
+    };
+    const [a, b, c] = [await first(0), await first(3), await first(0)];
+    expect(Number.isFinite(a) && Number.isFinite(b)).toBe(true);
+    expect(b).not.toBe(a);
+    expect(c).toBe(a);
   }, 60_000);
 
   it("a few steps of Mamba on selective copying lower the loss", async () => {
