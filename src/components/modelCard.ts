@@ -60,17 +60,52 @@ export function selectCard(id: string, {scroll = true}: {scroll?: boolean} = {})
   if (!card) return null;
   card.classList.add("family-card-selected");
   if (scroll) {
-    // Smooth unless the reader asked for less motion; cards above may still be drawing their
-    // miniatures and grow while the scroll runs, so the scroll is checked once it should be over.
+    // Smooth unless the reader asked for less motion.
     const reduce = typeof matchMedia !== "undefined" && matchMedia("(prefers-reduced-motion: reduce)").matches;
     card.scrollIntoView({behavior: reduce ? "auto" : "smooth", block: "start"});
-    setTimeout(() => {
-      const r = card.getBoundingClientRect();
-      if (r.top >= innerHeight || r.bottom <= 0 || Math.abs(r.top) > innerHeight / 2) card.scrollIntoView({block: "start"});
-    }, 700);
+    keepInView(card);
   }
   const title = card.querySelector<HTMLElement>(".family-card-title");
   if (title) { title.tabIndex = -1; title.focus({preventScroll: true}); }
   if (typeof history !== "undefined") history.replaceState(history.state, "", `${location.pathname}${location.search}#card-${id}`);
   return card;
+}
+
+/** Ends the watch of the last selection, if one is running. */
+let stopKeeping: (() => void) | null = null;
+
+/**
+ * Cards above may still be drawing their miniatures and grow while the smooth scroll runs (on a
+ * busy machine for seconds), pushing the selected card out of view. For a few seconds after a
+ * selection, the card is put back at the top whenever it has drifted away, until it has stayed
+ * put for three checks in a row; any scroll the reader starts (wheel, touch, key, pointer) ends
+ * this at once, so the page never fights the reader.
+ */
+function keepInView(card: HTMLElement, {start = 600, every = 250, until = 6000} = {}): void {
+  if (typeof window === "undefined") return;
+  stopKeeping?.();
+  const events = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    for (const e of events) window.removeEventListener(e, stop, true);
+    if (stopKeeping === stop) stopKeeping = null;
+  };
+  stopKeeping = stop; // a newer selection ends this one's watch
+  for (const e of events) window.addEventListener(e, stop, {capture: true, passive: true});
+  const t0 = performance.now();
+  let still = 0;
+  let target = NaN; // where scrollIntoView puts the card's top (not 0 for the last cards)
+  const check = () => {
+    if (stopped || !card.isConnected) return stop();
+    const top = card.getBoundingClientRect().top;
+    if (!(Math.abs(top - target) < 2)) {
+      card.scrollIntoView({block: "start"});
+      target = card.getBoundingClientRect().top;
+      still = 0;
+    } else still++;
+    if (still >= 3 || performance.now() - t0 > until) return stop();
+    setTimeout(check, every);
+  };
+  setTimeout(check, start);
 }

@@ -219,7 +219,6 @@ function runView(l: Live, steps: number, seed: number): RunView {
   };
 }
 
-/** "step 120 of 1200 · 4.1 steps/s · about 4 min 23 s left" */
 /**
  * The progress line: step, pace (steps per second, or seconds per step below one step a
  * second, so a slow device never reads "0.0 steps/s"), time left; once done, the training

@@ -70,8 +70,10 @@ test("/family: clicking a model on the map (or Enter on it) scrolls to its card 
     await page.locator(".family-node[data-model=rwkv]").click();
     await page.waitForFunction(() => document.querySelector("#card-rwkv")?.classList.contains("family-card-selected"));
     assert.equal(await page.evaluate(() => location.hash), "#card-rwkv");
-    await page.waitForFunction(() => { const r = document.querySelector("#card-rwkv").getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }, null, {timeout: 10_000});
+    await page.waitForFunction(() => { const r = document.querySelector("#card-rwkv").getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }, null, {timeout: 20_000});
     assert.equal(await page.locator(".family-card-selected").count(), 1, "one card is highlighted");
+    await page.waitForTimeout(2000); // the miniatures above may still be growing: the card stays in view
+    assert.ok(await page.evaluate(() => { const r = document.querySelector("#card-rwkv").getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }), "the card is still in view");
     // keyboard: focus another model and press Enter
     await page.locator(".family-node[data-model=s5]").focus();
     await page.keyboard.press("Enter");
