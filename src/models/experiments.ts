@@ -43,6 +43,14 @@ export interface ExperimentOptions {
   names?: string[];
   /** how a page yields between steps (default: the trainer's) */
   yieldFn?: () => Promise<void>;
+  /**
+   * Asked after every held-out evaluation (every `evalEvery` steps, and at the last step);
+   * returning true ends the training there (e.g. at the first accuracy ≥ 90 %, or when a time
+   * budget is spent). `seconds` counts from the first training step, evaluations included.
+   * Stopped before the last step, the result has `stoppedEarly: true` and `steps` the steps
+   * actually run. Not used by supra-uptraining.
+   */
+  stopWhen?: (p: {step: number; accuracy: number; loss: number; seconds: number}) => boolean;
 }
 
 export interface ExperimentResult {
@@ -152,13 +160,13 @@ export function makeModel(model: string, vocab: number, cfg: Record<string, numb
 
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
-/** Runs one experiment and returns its result line, the trained model and its curves. */
 /** Throws unless the task exists and takes the model. */
 export function checkExperiment(task: string, model: string): asserts task is TaskName {
   if (!(task in TASKS)) throw new Error(`experiment: unknown task ${JSON.stringify(task)}; tasks: ${Object.keys(TASKS).join(", ")}`);
   if (!(TASKS[task as TaskName] as readonly string[]).includes(model)) throw new Error(`experiment: task ${task} takes --model ${TASKS[task as TaskName].join(" | ")}, got ${JSON.stringify(model)}`);
 }
 
+/** Runs one experiment and returns its result line, the trained model and its curves. */
 export async function runExperiment(task: TaskName, model: string, options: ExperimentOptions = {}): Promise<ExperimentRun> {
   checkExperiment(task, model);
   const seed = options.seed ?? 0;
@@ -172,18 +180,27 @@ export async function runExperiment(task: TaskName, model: string, options: Expe
   const evalSet = heldOutBatches(t, {seed, batches: d.evalBatches, batch: d.evalBatch});
   const trainer = new Trainer(m, t, evalSet, {...d.train, seed, decaySteps: d.train.decaySteps ?? steps});
   log(`${task} / ${model}: ${m.params.count()} parameters, ${steps} steps, batch ${trainer.options.batch}, backend ${tf.getBackend()}, seed ${seed}`);
-  await trainer.run(steps, {
+  const tTrain = now();
+  let stoppedEarly = false;
+  const finished = await trainer.run(steps, {
     yieldFn: options.yieldFn,
     onStep: (p) => {
-      if (p.eval) log(`step ${p.step}: loss ${p.loss.toFixed(4)}, held-out loss ${p.eval.loss.toFixed(4)}, accuracy ${(100 * p.eval.accuracy).toFixed(1)} %, ${p.stepsPerSecond.toFixed(1)} steps/s`);
+      if (!p.eval) return;
+      log(`step ${p.step}: loss ${p.loss.toFixed(4)}, held-out loss ${p.eval.loss.toFixed(4)}, accuracy ${(100 * p.eval.accuracy).toFixed(1)} %, ${p.stepsPerSecond.toFixed(1)} steps/s`);
+      if (options.stopWhen?.({step: p.step, accuracy: p.eval.accuracy, loss: p.eval.loss, seconds: (now() - tTrain) / 1000}) && p.step < steps) {
+        stoppedEarly = true;
+        void trainer.pause(); // the run ends before its next step
+      }
     }
   });
+  if (!finished && !stoppedEarly) throw new Error("experiment: the training run was paused from outside");
   const final = trainer.curves.evalStep.at(-1) === trainer.step
     ? {loss: trainer.curves.evalLoss.at(-1)!, accuracy: trainer.curves.evalAccuracy.at(-1)!}
     : await trainer.evaluate();
   const result: ExperimentResult = {
-    task, model, steps, seed, accuracy: final.accuracy, loss: final.loss, seconds: 0,
-    backend: tf.getBackend(), params: m.params.count(), stateSize: m.stateSize(t.length)
+    task, model, steps: trainer.step, seed, accuracy: final.accuracy, loss: final.loss, seconds: 0,
+    backend: tf.getBackend(), params: m.params.count(), stateSize: m.stateSize(t.length),
+    ...(stoppedEarly ? {stoppedEarly: true} : {})
   };
   if (task === "induction-heads") {
     const ext: Record<string, number> = {};

@@ -116,6 +116,28 @@ describe("runExperiment", () => {
     run.model.params.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("stopWhen ends the training at the first evaluation it accepts, and says so", async () => {
+    const {runExperiment} = await import("../../src/models/experiments.js");
+    const before = tf.memory().numTensors;
+    const asked: {step: number; accuracy: number; seconds: number}[] = [];
+    const set = {maxPairs: 4, evalBatches: 1, evalBatch: 4, dModel: 8, evalEvery: 2};
+    const run = await runExperiment("associative-recall", "linear", {steps: 10, seed: 1, set, stopWhen: (p) => { asked.push(p); return p.step >= 4; }});
+    expect(asked.map((p) => p.step)).toEqual([2, 4]);
+    for (const p of asked) { expect(p.accuracy).toBeGreaterThanOrEqual(0); expect(p.seconds).toBeGreaterThan(0); }
+    expect(run.result).toMatchObject({steps: 4, stoppedEarly: true});
+    expect(run.curves.step).toEqual([1, 2, 3, 4]);
+    expect(run.curves.evalStep.at(-1)).toBe(4);
+    run.model.params.dispose();
+    // accepting only at the last step: the run goes the whole way, with no stoppedEarly key
+    const seen: number[] = [];
+    const full = await runExperiment("associative-recall", "linear", {steps: 4, seed: 1, set, stopWhen: (p) => { seen.push(p.step); return p.step === 4; }});
+    expect(seen).toEqual([2, 4]); // the last step's evaluation is offered too, and accepting it is no early stop
+    expect(full.result.steps).toBe(4);
+    expect("stoppedEarly" in full.result).toBe(false);
+    full.model.params.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
 describe("sampleNames", () => {
