@@ -1,6 +1,9 @@
 // The experiment CLI:  npm run experiment -- TASK --model M [--steps N] [--seed S]
-//   [--backend wasm|cpu] [--save FILE] [--KEY VALUE …]   (KEY: any task/model/training default,
-//   e.g. --lr 0.001 --dState 16 --maxPairs 8)
+//   [--backend wasm|cpu] [--save FILE] [--until-accuracy A] [--KEY VALUE …]
+//   (KEY: any task/model/training default, e.g. --lr 0.001 --dState 16 --maxPairs 8)
+// --until-accuracy A (0 ≤ A ≤ 1) ends the training at the first held-out evaluation (every
+// --evalEvery steps) whose accuracy is ≥ A; the JSON then gives "reachedAt": {"step","seconds"}
+// (null when A was never reached), the time to A with evaluations included.
 // Runs the same models, tasks and training loop as the pages, prints progress on stderr and,
 // as its last stdout line, one JSON object {"task","model","steps","seed","accuracy","loss","seconds",…}.
 import {writeFileSync} from "node:fs";
@@ -9,7 +12,7 @@ import {saveModel} from "../src/models/model.js";
 import {loadNames} from "../src/models/namesNode.js";
 import {readPretrainedNames, useNodeBackend} from "../src/models/node.js";
 
-const USAGE = `usage: npm run experiment -- TASK --model M [--steps N] [--seed S] [--backend wasm|cpu] [--save FILE] [--KEY VALUE …]
+const USAGE = `usage: npm run experiment -- TASK --model M [--steps N] [--seed S] [--backend wasm|cpu] [--save FILE] [--until-accuracy A] [--KEY VALUE …]
 tasks and models: ${Object.entries(TASKS).map(([t, ms]) => `${t} (${ms.join(", ")})`).join("; ")}`;
 
 function parse(argv: string[]) {
@@ -36,7 +39,7 @@ async function main() {
     process.exit(2);
   }
   const {task, flags} = args;
-  const {model, steps, seed, backend = "wasm", save, ...set} = flags;
+  const {model, steps, seed, backend = "wasm", save, "until-accuracy": untilText, ...set} = flags;
   if (!task || !(task in TASKS) || !model) {
     console.error(USAGE);
     process.exit(2);
@@ -47,6 +50,12 @@ async function main() {
     if (!Number.isInteger(n) || n < 0) { console.error(`--${name} must be a whole number ≥ 0, got ${s}\n${USAGE}`); process.exit(2); }
     return n;
   };
+  let until: number | undefined;
+  if (untilText != null) {
+    until = Number(untilText);
+    if (untilText.trim() === "" || !(until >= 0 && until <= 1)) { console.error(`--until-accuracy must be a number from 0 to 1, got ${untilText}\n${USAGE}`); process.exit(2); }
+    if (task === "supra-uptraining") { console.error(`--until-accuracy does not apply to supra-uptraining (it reports perplexities)\n${USAGE}`); process.exit(2); }
+  }
   try {
     checkExperiment(task, model);
   } catch (e) {
@@ -61,8 +70,14 @@ async function main() {
     console.error("supra-uptraining needs the pretrained softmax model: run `npm run pretrain -- supra` first");
     process.exit(1);
   }
+  let reachedAt: {step: number; seconds: number} | null = null;
   const run = await runExperiment(task as TaskName, model, {
     steps: int(steps, "steps"), seed: int(seed, "seed"), set,
+    stopWhen: until == null ? undefined : ({step, accuracy, seconds}) => {
+      if (accuracy < until!) return false;
+      reachedAt = {step, seconds};
+      return true;
+    },
     log: (line) => process.stderr.write(line + "\n"),
     names: task === "supra-uptraining" ? loadNames() : undefined,
     pretrained: pretrained ?? undefined
@@ -73,7 +88,8 @@ async function main() {
     process.stderr.write(`saved ${save}\n`);
   }
   run.model.params.dispose();
-  process.stdout.write(JSON.stringify(run.result) + "\n");
+  const result = until == null ? run.result : {...run.result, untilAccuracy: until, reachedAt};
+  process.stdout.write(JSON.stringify(result) + "\n");
 }
 
 main().catch((e) => {

@@ -27,6 +27,17 @@ describe("npm run experiment", {timeout: 180_000}, () => {
     for (const k of ["pretrainedPerplexity", "swappedPerplexity", "uptrainedPerplexity", "scratchPerplexity"]) expect(out[k]).toBeGreaterThan(1);
   });
 
+  it("--until-accuracy stops at the first evaluation that reaches it and says when; a bad value is refused", () => {
+    const r = run("selective-copying", "--model", "s4d", "--steps", "6", "--evalEvery", "2", "--until-accuracy", "0", "--lContext", "20", "--batch", "4", "--evalBatches", "1", "--evalBatch", "4");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(lastLine(r.stdout));
+    expect(out).toMatchObject({task: "selective-copying", model: "s4d", steps: 2, stoppedEarly: true, untilAccuracy: 0, reachedAt: {step: 2}});
+    expect(out.reachedAt.seconds).toBeGreaterThan(0);
+    const bad = run("selective-copying", "--model", "s4d", "--until-accuracy", "1.5");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--until-accuracy must be a number from 0 to 1, got 1\.5/);
+  });
+
   it("refuses an unknown model for a task with the usage and exit code 1, and missing arguments with 2", () => {
     const bad = run("selective-copying", "--model", "softmax", "--steps", "1");
     expect(bad.status).toBe(1);
