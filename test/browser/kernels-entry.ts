@@ -3,7 +3,8 @@
 //   init(backend)  select it, then accept it only if it computes a known answer
 //   list()         names of the checks
 //   run(name)      {actual, expected, scale}: the test compares with per-backend tolerances
-//   pool(cap)      drags through 48 tensor sizes without and then with capGpuPool(cap)
+//   pool(cap, idleMs) drags through 48 tensor sizes without and then with capGpuPool(cap), then
+//                  waits past idleMs for the idle release
 // The checks themselves live in checks/*.ts, one file per area of the kernels.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
@@ -68,9 +69,10 @@ function gpuBytes() {
  * What a slider that changes a length does to tfjs's pool: 48 moves, each computing
  * y = 2x + 1 on a new size (x of 4096 + 1024·k floats) and disposing everything. First without
  * the cap (the pool keeps every size), then, on sizes not seen before, with capGpuPool(cap):
- * the free bytes must stay ≤ cap and every result must still be right.
+ * the free bytes must stay ≤ cap and every result must still be right. Then a pause longer than
+ * idleMs: the free pool must be given back whole.
  */
-async function pool(cap: number) {
+async function pool(cap: number, idleMs: number) {
   const drag = async (offset: number) => {
     const start = gpuBytes();
     let maxAllocated = start.allocated, maxFree = 0, wrong = 0; // free bytes after each move
@@ -87,9 +89,16 @@ async function pool(cap: number) {
     return {start: start.allocated, end: gpuBytes().allocated, maxAllocated, maxFree, wrong};
   };
   const uncapped = await drag(0);
-  const refused = capGpuPool(tf.backend(), cap);
+  const refused = capGpuPool(tf.backend(), cap, {idleMs});
   const capped = await drag(48);
-  return {uncapped, capped, refused, stats: gpuPoolStats(), numTensors: tf.memory().numTensors};
+  // one more small result, computed and freed: its texture or buffer stays for reuse
+  const last = tf.tidy(() => tf.add(tf.fill([16384], 1), 1));
+  await last.data();
+  last.dispose();
+  const {free: freeBeforeIdle, allocated: allocatedBeforeIdle} = gpuBytes();
+  await new Promise((r) => setTimeout(r, idleMs + 400));
+  const idle = gpuBytes();
+  return {uncapped, capped, refused, freeBeforeIdle, allocatedBeforeIdle, idle, stats: gpuPoolStats(), numTensors: tf.memory().numTensors};
 }
 
 (window as any).kernelChecks = {init, run, pool, list: () => [...checks.keys()], tfVersion: tf.version_core};

@@ -126,19 +126,25 @@ describe("kernels in Chromium", () => {
       });
 
       if (backend === "webgl" || backend === "webgpu") {
-        test(`${backend}: capGpuPool bounds the pool a slider leaves behind, and results stay right`, async (t) => {
+        test(`${backend}: capGpuPool bounds the pool a slider leaves behind, gives it back when idle, and results stay right`, async (t) => {
           if (!accepted.ok) return t.skip(`${backend} rejected: ${accepted.reason}`);
           const cap = 2 ** 20; // 1 MiB: every size below is 16–404 KiB
-          const r = await page.evaluate((c) => window.kernelChecks.pool(c), cap);
+          const idleMs = 500;
+          const r = await page.evaluate(([c, i]) => window.kernelChecks.pool(c, i), [cap, idleMs]);
           const mb = (x) => (x / 2 ** 20).toFixed(2);
           t.diagnostic(`uncapped: allocated ${mb(r.uncapped.start)} → ${mb(r.uncapped.end)} MiB; ` +
-            `capped at 1 MiB: ${mb(r.capped.start)} → ${mb(r.capped.end)} MiB, max free ${mb(r.capped.maxFree)} MiB, ${r.stats?.trims} trims`);
+            `capped at 1 MiB: ${mb(r.capped.start)} → ${mb(r.capped.end)} MiB, max free ${mb(r.capped.maxFree)} MiB, ${r.stats?.trims} trims; ` +
+            `free ${mb(r.freeBeforeIdle)} MiB → ${mb(r.idle.free)} MiB after ${idleMs} ms idle (${r.stats?.idleTrims} idle releases)`);
           assert.equal(r.refused, null, `the cap was not installed: ${r.refused}`);
           assert.equal(r.uncapped.wrong + r.capped.wrong, 0, "every y = 2x + 1 read back right");
           assert.ok(r.uncapped.end - r.uncapped.start > 8 * cap, `without the cap the pool keeps every size (grew ${mb(r.uncapped.end - r.uncapped.start)} MiB)`);
           assert.ok(r.capped.maxFree <= cap, `free bytes stayed ≤ the cap (max ${r.capped.maxFree})`);
           assert.ok(r.capped.end <= r.capped.start, `with the cap the drag left nothing behind (${mb(r.capped.start)} → ${mb(r.capped.end)} MiB)`);
           assert.ok(r.stats.trims > 0 && r.stats.bytesReleased > 0, "the cap acted");
+          assert.ok(r.freeBeforeIdle > 0, "the last sizes were kept for reuse while the drag went on");
+          assert.equal(r.idle.free, 0, "after the pause the free pool was given back");
+          assert.ok(r.stats.idleTrims >= 1, "the idle release acted");
+          assert.ok(r.idle.allocated <= r.allocatedBeforeIdle - r.freeBeforeIdle + 1, `allocated fell by the free bytes (${r.allocatedBeforeIdle} − ${r.freeBeforeIdle} → ${r.idle.allocated})`);
           assert.equal(r.numTensors, 0, "no tensor left");
         });
       }

@@ -178,6 +178,13 @@ test("/views on webgl: the two views and S4's DPLR kernel agree with their refer
     console.log(`views webgl, 40 moves: tensors ${before.numTensors} → ${after.numTensors}, GPU allocated ${(before.numBytesInGPUAllocated / 2 ** 20).toFixed(1)} → ${(after.numBytesInGPUAllocated / 2 ** 20).toFixed(1)} MiB, pool trims ${pool.trims}, free ${(pool.free / 2 ** 20).toFixed(1)} MiB`);
     assert.equal(after.numTensors, before.numTensors, "no tensor leak");
     assert.ok(pool.cap > 0 && pool.free <= pool.cap, `the GPU pool is capped (free ${pool.free} ≤ cap ${pool.cap})`);
+    // left alone, the page gives the free pool back (GPU_POOL_IDLE_MS after the last release)
+    await page.waitForTimeout(pool.idleMs + 800);
+    const idle = await snapshot(page);
+    const poolIdle = await page.evaluate(() => window.ssmDebug.gpuPool());
+    console.log(`views webgl, idle: GPU allocated ${(idle.numBytesInGPUAllocated / 2 ** 20).toFixed(1)} MiB, free ${(poolIdle.free / 2 ** 20).toFixed(1)} MiB, idle releases ${poolIdle.idleTrims}`);
+    assert.equal(poolIdle.free, 0, "the free pool was given back once the page was idle");
+    assert.ok(idle.numBytesInGPUAllocated <= 2 * before.numBytesInGPUAllocated, `GPU memory after the moves and a pause within 2× of the first redraw's (${idle.numBytesInGPUAllocated} vs ${before.numBytesInGPUAllocated})`);
     assert.deepEqual(await page.evaluate(() => window.__syncReads), [], "no synchronous GPU read");
     assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   } finally {
